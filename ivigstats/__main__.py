@@ -1,0 +1,3 @@
+from ivigstats.cli import main
+
+main()
