@@ -35,7 +35,8 @@ class Method:
     checked_against: str
     log_scale: bool = False  # ratio measures: CI symmetric on the log scale, null is 1
     needs_benefit: bool = False
-    slow: bool = False  # only on explicit request (not in --methods all's default path)
+    slow: bool = False  # not a default: minutes on large tables
+    per_arm: bool = False  # a per-arm quantity (SD from a CI, a rate), not a comparison
 
     @property
     def key(self) -> str:
@@ -102,6 +103,11 @@ REGISTRY: tuple[Method, ...] = (
        "Cohen J. Statistical Power Analysis 1988", "R metafor::escalc SMD(correct=FALSE)"),
     _m("continuous", "smd", "glass_delta", "continuous:smd_glass_delta", False,
        "Glass GV. Educ Res 1976;5:3-8", "R (formula of Hedges & Olkin 1985, ch. 5)"),
+    _m("continuous", "sd", "from_ci", "conversions:sd_from_ci", True,
+       "Cochrane Handbook version 6.4 (2023), section 6.5.2.2 (t quantile, n-1 df)",
+       "R qt()", per_arm=True),
+    _m("continuous", "sd", "from_se", "conversions:sd_from_se", True,
+       "Cochrane Handbook version 6.4 (2023), section 6.5.2.2", "R sqrt(n) * se", per_arm=True),
     # count
     _m("count", "rate_ratio", "exact_conditional", "counts:rate_ratio_exact_conditional", True,
        "Clopper CJ, Pearson ES 1934; Fay MP. R Journal 2010;2:53-58", "R poisson.test",
@@ -120,6 +126,8 @@ REGISTRY: tuple[Method, ...] = (
     _m("count", "test", "poisson_etest", "counts:poisson_etest", False,
        "Krishnamoorthy K, Thomson J. J Stat Plan Inference 2004;119:23-35",
        "statsmodels test_poisson_2indep(method='etest')"),
+    _m("count", "rate", "exact", "counts:rate_exact", True,
+       "Garwood F. Biometrika 1936;28:437-442", "R poisson.test(x, T)", per_arm=True),
     # ordinal
     _m("ordinal", "test", "pearson_chi2", "ordinal:pearson_chi2", True,
        "Pearson K. Phil Mag 1900;50:157-175", "R chisq.test"),
@@ -134,8 +142,9 @@ REGISTRY: tuple[Method, ...] = (
 )
 
 
-def for_kind(kind: str) -> list[Method]:
-    return [m for m in REGISTRY if m.kind == kind]
+def for_kind(kind: str, per_arm: bool = False) -> list[Method]:
+    """The comparison methods of ``kind`` (with ``per_arm=True``: the per-arm ones)."""
+    return [m for m in REGISTRY if m.kind == kind and m.per_arm == per_arm]
 
 
 def select(kind: str, spec: str = "default") -> list[Method]:
@@ -146,7 +155,7 @@ def select(kind: str, spec: str = "default") -> list[Method]:
     kind raise ``ValueError`` only when nothing in the whole registry matches them (so one
     ``--methods`` value can serve several kinds).
     """
-    methods = for_kind(kind)
+    methods = for_kind(kind) + for_kind(kind, per_arm=True)
     if spec == "default":
         return [m for m in methods if m.default]
     if spec == "all":

@@ -1,0 +1,488 @@
+"""Trials: load a TOML or JSON trial file, validate it, and hold it as frozen dataclasses.
+
+Every problem raises :class:`~ivigstats.errors.InputError` naming the file, the field path
+(``outcomes[0].arms.placebo.ci``, 0-based as in jq) and the value. Nothing is evaluated or
+unpickled; files are size-bounded. The format is declared in :mod:`ivigstats.schema`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from ivigstats import schema
+from ivigstats.errors import InputError
+
+MAX_BYTES = 4 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Arm:
+    id: str
+    label: str
+    n: int
+    role: str
+
+
+@dataclass(frozen=True)
+class ArmData:
+    """One arm's numbers for one outcome, as printed, plus what was derived from them."""
+
+    arm: str
+    n: int
+    mean: float | None = None
+    sd: float | None = None
+    se: float | None = None
+    ci: tuple[float, float] | None = None
+    ci_level: float = 0.95
+    events: float | None = None
+    percent: float | None = None
+    person_years: float | None = None
+    counts: tuple[int, ...] | None = None
+    percents: tuple[float, ...] | None = None
+    derived: tuple[str, ...] = ()  # notes on counts reconstructed, person-time approximated
+    source: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Reported:
+    measure: str | None = None
+    estimate: float | None = None
+    conf_low: float | None = None
+    conf_high: float | None = None
+    conf_level: float = 0.95
+    p_value: float | None = None
+    source: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    label: str
+    kind: str
+    benefit: str
+    arms: dict[str, ArmData]
+    categories: tuple[str, ...] | None = None
+    granularity: float | None = None
+    follow_up_years: float | None = None
+    reported: Reported | None = None
+    source: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Trial:
+    id: str
+    title: str
+    citation: str
+    follow_up_years: float
+    arms: tuple[Arm, ...]
+    outcomes: tuple[Outcome, ...]
+    doi: str = ""
+    randomised: int | None = None
+    note: str = ""
+    origin: str = field(default="", compare=False)  # file name, for messages
+
+    def comparisons(self) -> list[tuple[Arm, Arm]]:
+        """(experimental, control) pairs: every experimental arm against the control arm."""
+        control = next(a for a in self.arms if a.role == "control")
+        return [(a, control) for a in self.arms if a.role == "experimental"]
+
+    def metadata(self) -> dict:
+        return {"id": self.id, "title": self.title, "citation": self.citation, "doi": self.doi
+                or None, "follow_up_years": self.follow_up_years, "randomised": self.randomised,
+                "arms": [{"id": a.id, "label": a.label, "n": a.n, "role": a.role}
+                         for a in self.arms], "note": self.note or None}
+
+
+# ---------------------------------------------------------------------------------- loading
+
+def embedded_ids() -> list[str]:
+    files = resources.files("ivigstats.data").iterdir()
+    return sorted(p.name[:-5] for p in files if p.name.endswith(".toml"))
+
+
+def load_embedded(trial_id: str) -> Trial:
+    if trial_id not in embedded_ids():
+        raise InputError(trial_id, f"no embedded trial of that id{_did_you_mean(trial_id, embedded_ids())}"
+                         f"; expected one of: {', '.join(embedded_ids())}")
+    text = resources.files("ivigstats.data").joinpath(f"{trial_id}.toml").read_bytes()
+    return parse(text, f"{trial_id}.toml", fmt="toml")
+
+
+def load_path(path: str, stdin=None) -> Trial:
+    """Load a trial from a file path, ``-`` (stdin) or an embedded trial id."""
+    if path == "-":
+        import sys
+        data = (stdin or sys.stdin.buffer).read(MAX_BYTES + 1)
+        return parse(data, "<stdin>")
+    p = Path(path)
+    if not p.exists() and "/" not in path and "." not in path:
+        return load_embedded(path)
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
+    fmt = "json" if p.suffix.lower() == ".json" else "toml" if p.suffix.lower() == ".toml" else None
+    return parse(data, path, fmt=fmt)
+
+
+def parse(data: bytes, origin: str, fmt: str | None = None) -> Trial:
+    """Parse and validate trial bytes; ``fmt`` None sniffs JSON (``{``) versus TOML."""
+    if len(data) > MAX_BYTES:
+        raise InputError(origin, f"file is larger than {MAX_BYTES // 1024 // 1024} MiB; "
+                         "expected a trial file of arm-level numbers")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(origin, f"byte {exc.start} is not UTF-8; expected a UTF-8 text file") from None
+    if not text.strip():
+        raise InputError(origin, "file is empty; expected a trial in TOML or JSON")
+    if fmt is None:
+        fmt = "json" if text.lstrip().startswith("{") else "toml"
+    try:
+        if fmt == "json":
+            doc = json.loads(text, parse_constant=_reject_constant)
+        else:
+            doc = tomllib.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{origin}:{exc.lineno}:{exc.colno}", f"invalid JSON: {exc.msg}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(origin, f"invalid TOML: {exc}") from None
+    except RecursionError:
+        raise InputError(origin, "nesting too deep; expected a trial file") from None
+    except ValueError as exc:  # the NaN/Infinity constants refused above
+        raise InputError(origin, str(exc)) from None
+    return _Validator(origin).trial(doc)
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not allowed; expected finite numbers")
+
+
+def _did_you_mean(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# ------------------------------------------------------------------------------ validation
+
+class _Validator:
+    def __init__(self, origin: str):
+        self.origin = origin
+
+    def fail(self, where: str, what: str):
+        raise InputError(f"{self.origin}: {where}" if where else self.origin, what)
+
+    def table(self, value, where: str, fields: dict, kind_hint: str = "") -> dict:
+        if not isinstance(value, dict):
+            self.fail(where, f"{_show(value)} is not a table; expected a table of {', '.join(fields)}")
+        for key in value:
+            if key not in fields:
+                hint = _did_you_mean(key, fields)
+                self.fail(f"{where}.{key}" if where else key,
+                          f"unknown key{kind_hint}{hint}; expected one of: {', '.join(fields)}")
+        for key, (typ, required, _) in fields.items():
+            if key in value:
+                self.check(value[key], f"{where}.{key}" if where else key, typ)
+            elif required:
+                self.fail(where or "top level", f"missing required key {key!r}")
+        return value
+
+    def check(self, value, where: str, typ: str):
+        if typ == "table":
+            if not isinstance(value, dict):
+                self.fail(where, f"{_show(value)} is not a table")
+            return
+        spec = schema.TYPES[typ]
+        if "enum" in spec:
+            if value not in spec["enum"]:
+                self.fail(where, f"{_show(value)}{_did_you_mean(str(value), spec['enum'])}; "
+                          f"expected one of: {', '.join(spec['enum'])}")
+            return
+        if spec["type"] == "string":
+            if not isinstance(value, str):
+                self.fail(where, f"{_show(value)} is not a string")
+            if spec.get("minLength") and not value.strip():
+                self.fail(where, "is empty; expected text")
+            if "pattern" in spec and not _is_id(value):
+                self.fail(where, f"{_show(value)} is not an identifier; expected lowercase "
+                          "letters, digits, '_', '-' or '.', starting with a letter or digit")
+            return
+        if spec["type"] == "array":
+            if not isinstance(value, list):
+                self.fail(where, f"{_show(value)} is not a list")
+            if len(value) < spec.get("minItems", 0) or len(value) > spec.get("maxItems", 10**9):
+                want = spec["minItems"] if spec.get("maxItems") == spec.get("minItems") else \
+                    f"at least {spec['minItems']}"
+                self.fail(where, f"{_show(value)} has {len(value)} items; expected {want}")
+            for i, item in enumerate(value):
+                self.scalar(item, f"{where}[{i}]", spec["items"])
+            return
+        self.scalar(value, where, spec)
+
+    def scalar(self, value, where: str, spec: dict):
+        t = spec.get("type")
+        if t == "string":
+            if not isinstance(value, str) or not value.strip():
+                self.fail(where, f"{_show(value)} is not a non-empty string")
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(where, f"{_show(value)} is not a number")
+        if not math.isfinite(value):
+            self.fail(where, f"{_show(value)} is not a finite number")
+        if t == "integer" and value != int(value):
+            self.fail(where, f"{_show(value)} is not a whole number")
+        lo, hi = spec.get("minimum"), spec.get("maximum")
+        if "exclusiveMinimum" in spec and not value > spec["exclusiveMinimum"]:
+            self.fail(where, f"{_show(value)} is out of range; expected a number > "
+                      f"{spec['exclusiveMinimum']}" + (f" and < {spec['exclusiveMaximum']}"
+                                                       if "exclusiveMaximum" in spec else ""))
+        if "exclusiveMaximum" in spec and not value < spec["exclusiveMaximum"]:
+            self.fail(where, f"{_show(value)} is out of range; expected a number < "
+                      f"{spec['exclusiveMaximum']}")
+        if lo is not None and value < lo or hi is not None and value > hi:
+            rng = f"{lo} to {hi}" if hi is not None else f">= {lo}"
+            noun = "a whole number" if t == "integer" else "a number"
+            self.fail(where, f"{_show(value)} is out of range; expected {noun} {rng}")
+
+    # -- sections
+    def trial(self, doc) -> Trial:
+        top = {"trial": ("table", True, ""), "arms": ("arms", True, ""),
+               "outcomes": ("outcomes", True, "")}
+        if not isinstance(doc, dict):
+            self.fail("", f"top level is {_show(doc)}; expected a table with trial, arms, outcomes")
+        for key in doc:
+            if key not in top:
+                self.fail(key, f"unknown key{_did_you_mean(key, top)}; expected one of: "
+                          "trial, arms, outcomes")
+        for key in top:
+            if key not in doc:
+                self.fail("top level", f"missing required key {key!r}")
+        meta = self.table(doc["trial"], "trial", schema.TRIAL)
+        arms = self.arms(doc["arms"])
+        outcomes = self.outcomes(doc["outcomes"], arms, meta)
+        total = meta.get("randomised")
+        return Trial(id=meta["id"], title=meta["title"], citation=meta["citation"],
+                     follow_up_years=float(meta["follow_up_years"]), arms=arms,
+                     outcomes=outcomes, doi=meta.get("doi", ""),
+                     randomised=int(total) if total is not None else None,
+                     note=meta.get("note", ""), origin=self.origin)
+
+    def arms(self, raw) -> tuple[Arm, ...]:
+        if not isinstance(raw, list) or len(raw) < 2:
+            self.fail("arms", f"{_show(raw)}; expected a list of at least 2 arms ([[arms]])")
+        seen: set[str] = set()
+        arms = []
+        for i, a in enumerate(raw):
+            a = self.table(a, f"arms[{i}]", schema.ARM)
+            if a["id"] in seen:
+                self.fail(f"arms[{i}].id", f"{a['id']!r} is used twice; expected unique arm ids")
+            seen.add(a["id"])
+            arms.append(a)
+        roles = [a.get("role") for a in arms]
+        if all(r is None for r in roles):
+            roles = ["experimental"] * (len(arms) - 1) + ["control"]
+        elif None in roles:
+            self.fail(f"arms[{roles.index(None)}].role", "missing; give every arm a role or none")
+        if roles.count("control") != 1:
+            self.fail("arms", f"{roles.count('control')} arms have role 'control'; expected exactly 1")
+        return tuple(Arm(a["id"], a["label"], int(a["n"]), r) for a, r in zip(arms, roles))
+
+    def outcomes(self, raw, arms, meta) -> tuple[Outcome, ...]:
+        if not isinstance(raw, list) or not raw:
+            self.fail("outcomes", f"{_show(raw)}; expected a list of at least 1 outcome")
+        seen: set[str] = set()
+        out = []
+        for i, o in enumerate(raw):
+            where = f"outcomes[{i}]"
+            o = self.table(o, where, schema.OUTCOME)
+            if o["id"] in seen:
+                self.fail(f"{where}.id", f"{o['id']!r} is used twice; expected unique outcome ids")
+            seen.add(o["id"])
+            out.append(self.outcome(o, where, arms, meta))
+        return tuple(out)
+
+    def outcome(self, o, where, arms, meta) -> Outcome:
+        kind = o["kind"]
+        cats = o.get("categories")
+        if kind == "ordinal" and cats is None:
+            self.fail(where, "missing required key 'categories' for an ordinal outcome")
+        if kind != "ordinal" and cats is not None:
+            self.fail(f"{where}.categories", f"only ordinal outcomes have categories, this one is {kind}")
+        by_id = {a.id: a for a in arms}
+        data = {}
+        for arm_id, values in o["arms"].items():
+            aw = f"{where}.arms.{arm_id}"
+            if arm_id not in by_id:
+                self.fail(aw, f"no arm {arm_id!r}{_did_you_mean(arm_id, by_id)}; expected one of: "
+                          f"{', '.join(by_id)}")
+            fields = {**schema.ARM_DATA[kind], **schema.COMMON_ARM_DATA}
+            self.table(values, aw, fields, kind_hint=f" for a {kind} outcome")
+            follow = o.get("follow_up_years", meta["follow_up_years"])
+            data[arm_id] = _ArmBuilder(self, aw, by_id[arm_id], values, cats, follow).build(kind)
+        rep = None
+        if "reported" in o:
+            r = self.table(o["reported"], f"{where}.reported", schema.REPORTED)
+            lo, hi = r.get("conf_low"), r.get("conf_high")
+            if (lo is None) != (hi is None):
+                self.fail(f"{where}.reported", "give both conf_low and conf_high, or neither")
+            rep = Reported(**r)
+        return Outcome(id=o["id"], label=o["label"], kind=kind, benefit=o["benefit"], arms=data,
+                       categories=tuple(cats) if cats else None,
+                       granularity=o.get("granularity"), follow_up_years=o.get("follow_up_years"),
+                       reported=rep, source=o.get("source", ""), note=o.get("note", ""))
+
+
+class _ArmBuilder:
+    """Checks the cross-field rules of one arm's data and derives what is not printed."""
+
+    def __init__(self, v: _Validator, where: str, arm: Arm, values: dict, cats, follow: float):
+        self.v, self.where, self.arm, self.values, self.cats, self.follow = \
+            v, where, arm, values, cats, follow
+        self.n = int(values.get("n", arm.n))
+        if self.n > arm.n:
+            v.fail(f"{where}.n", f"{self.n} is more than the {arm.n} randomised to arm "
+                   f"{arm.id!r}; expected analysed n <= randomised n")
+
+    def build(self, kind: str) -> ArmData:
+        common = {"arm": self.arm.id, "n": self.n, "source": self.values.get("source", ""),
+                  "note": self.values.get("note", "")}
+        return getattr(self, kind)(common)
+
+    def continuous(self, common) -> ArmData:
+        val = self.values
+        ci = val.get("ci")
+        if ci is not None:
+            lo, hi = float(ci[0]), float(ci[1])
+            if lo > hi:
+                self.v.fail(f"{self.where}.ci", f"lower bound {_num(lo)} is above upper bound {_num(hi)}")
+            ci = (lo, hi)
+        if "ci_level" in val and ci is None:
+            self.v.fail(f"{self.where}.ci_level", "given without ci")
+        return ArmData(**common, mean=float(val["mean"]), sd=_opt(val.get("sd")),
+                       se=_opt(val.get("se")), ci=ci, ci_level=float(val.get("ci_level", 0.95)))
+
+    def binary(self, common) -> ArmData:
+        val = self.values
+        if ("events" in val) == ("percent" in val):
+            self.v.fail(self.where, "give exactly one of 'events' or 'percent'")
+        if "events" in val:
+            events = int(val["events"])
+            if events > self.n:
+                self.v.fail(f"{self.where}.events", f"{events} is more than n = {self.n}; "
+                            f"expected 0 to {self.n}")
+            return ArmData(**common, events=events)
+        pct = float(val["percent"])
+        count, note = reconstruct_count(pct, self.n, _decimals(val["percent"]))
+        return ArmData(**common, events=count, percent=pct, derived=(note,))
+
+    def count(self, common) -> ArmData:
+        val = self.values
+        if "person_years" in val:
+            py, derived = float(val["person_years"]), ()
+        else:
+            py = self.n * self.follow
+            derived = (f"person-years approximated as n x follow-up = {self.n} x "
+                       f"{_num(self.follow)} = {_num(py)}",)
+        return ArmData(**common, events=int(val["events"]), person_years=py, derived=derived)
+
+    def ordinal(self, common) -> ArmData:
+        val = self.values
+        if ("counts" in val) == ("percents" in val):
+            self.v.fail(self.where, "give exactly one of 'counts' or 'percents'")
+        key = "counts" if "counts" in val else "percents"
+        if len(val[key]) != len(self.cats):
+            self.v.fail(f"{self.where}.{key}", f"has {len(val[key])} values for "
+                        f"{len(self.cats)} categories; expected one per category")
+        if key == "counts":
+            counts = tuple(int(c) for c in val["counts"])
+            if sum(counts) > self.n:
+                self.v.fail(f"{self.where}.counts", f"sum {sum(counts)} is more than n = {self.n}")
+            derived = () if sum(counts) == self.n else (
+                f"category counts sum to {sum(counts)}, not n = {self.n}",)
+            return ArmData(**common, counts=counts, derived=derived)
+        counts, notes = [], []
+        for label, pct in zip(self.cats, val["percents"]):
+            c, note = reconstruct_count(float(pct), self.n, _decimals(pct))
+            counts.append(c)
+            notes.append(f"{label}: {note}")
+        total = sum(val["percents"])
+        if sum(counts) != self.n:
+            notes.append(f"reconstructed counts sum to {sum(counts)}, not n = {self.n} "
+                         f"(percentages sum to {_num(total)}%)")
+        return ArmData(**common, counts=tuple(counts),
+                       percents=tuple(float(p) for p in val["percents"]), derived=tuple(notes))
+
+
+def counts_rounding_to(percent: float, n: int, decimals: int) -> list[int]:
+    """Every count k of n for which 100 k / n rounds to ``percent`` at ``decimals`` places.
+
+    Rounding is taken as to the nearest, either direction at exactly half (papers differ).
+    """
+    half = 0.5 * 10.0 ** (-decimals) + 1e-9
+    lo = max(0, math.ceil((percent - half) * n / 100.0))
+    hi = min(n, math.floor((percent + half) * n / 100.0))
+    return list(range(lo, hi + 1))
+
+
+def reconstruct_count(percent: float, n: int, decimals: int) -> tuple[int, str]:
+    """The count nearest to ``percent x n / 100``, with a note that never hides ambiguity."""
+    nearest = int(math.floor(percent * n / 100.0 + 0.5))
+    candidates = counts_rounding_to(percent, n, decimals)
+    shown = f"{percent:.{decimals}f}%"
+    if len(candidates) == 1:
+        return nearest, f"count {nearest} of {n} reconstructed from {shown}"
+    if candidates:
+        return nearest, (f"count {nearest} of {n} reconstructed from {shown}; ambiguous: "
+                         f"{', '.join(map(str, candidates))} of {n} all round to {shown}")
+    below = max(0, math.floor(percent * n / 100.0))
+    above = min(n, below + 1)
+    return nearest, (f"count {nearest} of {n} reconstructed from {shown}, but no whole count "
+                     f"of {n} gives {shown} ({below}/{n} = {100 * below / n:.1f}%, "
+                     f"{above}/{n} = {100 * above / n:.1f}%)")
+
+
+def _decimals(value) -> int:
+    if isinstance(value, int):
+        return 0
+    text = repr(float(value))
+    if "e" in text or "." not in text:
+        return 0
+    frac = text.split(".")[1]
+    return 0 if frac == "0" else len(frac)
+
+
+def _is_id(value: str) -> bool:
+    import re
+    return re.fullmatch(r"[a-z0-9][a-z0-9_.-]*", value) is not None
+
+
+def _opt(x):
+    return None if x is None else float(x)
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _show(value) -> str:
+    if isinstance(value, str):
+        return json.dumps(value[:60] + ("..." if len(value) > 60 else ""))
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return _num(value) if isinstance(value, float) else str(value)
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value[:5]) + (", ...]" if len(value) > 5 else "]")
+    return type(value).__name__
