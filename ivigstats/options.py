@@ -1,0 +1,71 @@
+"""Options shared by every command, declared once, and the one function that emits rows."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+FORMAT_CHOICES = ("table", "json", "jsonl", "csv", "tsv", "markdown")
+
+
+def output_options(func):
+    """``--format`` and ``-o/--output``."""
+    func = click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True),
+                        default="-", show_default=True,
+                        help="Write to FILE (atomically: a temporary file renamed into place).")(func)
+    func = click.option("-f", "--format", "fmt", type=click.Choice(FORMAT_CHOICES),
+                        default=None,
+                        help="Output format [default: table on a terminal, tsv otherwise].")(func)
+    return func
+
+
+def analysis_options(func):
+    """``--level`` and ``--methods``."""
+    func = click.option("--methods", default="default", show_default=True, metavar="SPEC",
+                        help="default, all, or a comma list of measure/method, method or "
+                             "measure names (see docs/METHODS.md).")(func)
+    func = click.option("--level", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+                        default=0.95, show_default=True, help="Confidence level.")(func)
+    return func
+
+
+def check_methods(spec: str, kinds) -> None:
+    """Reject an unknown --methods item as a usage error (exit 2)."""
+    from ivigstats import methods
+    for kind in kinds:
+        try:
+            methods.select(kind, spec)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--methods") from None
+
+
+def resolve_format(fmt: str | None, output: str) -> str:
+    if fmt:
+        return fmt
+    if output == "-" and sys.stdout.isatty():
+        return "table"
+    return "tsv"
+
+
+def emit(write, output: str) -> None:
+    """Call ``write(stream)`` on stdout, or on a temporary file renamed to ``output``.
+
+    The rename happens only after ``write`` returned, so an error or a crash never leaves a
+    half-written file behind.
+    """
+    if output == "-":
+        write(sys.stdout)
+        return
+    import tempfile
+    directory = os.path.dirname(os.path.abspath(output))
+    fd, tmp = tempfile.mkstemp(prefix=".ivigstats-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            write(stream)
+        os.replace(tmp, output)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,178 @@
+"""Rows -> table | json | jsonl | csv | tsv | markdown. The one place output is written.
+
+Machine formats (json, jsonl, csv, tsv) carry full precision (shortest round-trip repr) and
+null/empty for values that do not apply; the rich table and Markdown round for reading and show
+P values as ``0.0328`` or ``6.3e-05``, never ``0``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+
+from ivigstats.rows import NUMERIC
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv", "markdown")
+
+
+def render(blocks, fmt: str, stream, *, meta: dict | None = None, title: str = "") -> None:
+    """Write ``blocks`` (RowBlocks) to the text ``stream`` in ``fmt``.
+
+    ``meta`` (the trial's metadata) makes JSON ``{"trial": meta, "results": [...]}``; without
+    it JSON is a plain array of rows.
+    """
+    WRITERS[fmt](blocks, stream, meta=meta, title=title)
+
+
+# ------------------------------------------------------------------ machine formats
+
+def full(value) -> str:
+    """Full-precision text of a number; empty for NaN/None (csv/tsv null)."""
+    if value is None:
+        return ""
+    v = float(value)
+    if math.isnan(v):
+        return ""
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return repr(v)
+
+
+def _text_rows(block):
+    names = block.names
+    cols = []
+    for name in names:
+        col = block.columns[name]
+        if name in NUMERIC:
+            cols.append([full(v) for v in col])
+        else:
+            cols.append(["" if v is None else str(v) for v in col])
+    return names, zip(*cols)
+
+
+def _delimited(delimiter):
+    def write(blocks, stream, **_):
+        writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
+        header = True
+        for block in blocks:
+            names, rows = _text_rows(block)
+            if header:
+                writer.writerow(names)
+                header = False
+            if delimiter == "\t":
+                rows = ([c.replace("\t", " ").replace("\n", " ") for c in r] for r in rows)
+            writer.writerows(rows)
+    return write
+
+
+def _json_value(v):
+    return v if v is None or not isinstance(v, float) or math.isfinite(v) else None
+
+
+def write_json(blocks, stream, *, meta=None, **_):
+    rows = [r for b in blocks for r in b.records()]
+    doc = {"trial": meta, "results": rows} if meta is not None else rows
+    json.dump(doc, stream, indent=2, allow_nan=False, default=_json_value)
+    stream.write("\n")
+
+
+def write_jsonl(blocks, stream, **_):
+    for block in blocks:
+        for rec in block.records():
+            stream.write(json.dumps(rec, allow_nan=False))
+            stream.write("\n")
+
+
+# ------------------------------------------------------------------ reading formats
+
+def p_text(p) -> str:
+    """A P value for reading: 3 significant digits (2 below 0.001), never 0."""
+    if p is None or not math.isfinite(p):
+        return ""
+    if p == 0:
+        return "<1e-300"
+    return f"{p:.3g}" if p >= 1e-3 else f"{p:.2g}"
+
+
+def num_text(x) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return ""
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return f"{x:.4g}"
+
+
+def _ci_text(rec) -> str:
+    lo, hi = rec["conf_low"], rec["conf_high"]
+    if lo is None and hi is None:
+        return ""
+    return f"{num_text(lo)} to {num_text(hi)}"
+
+
+def _reported_text(rec) -> str:
+    parts = []
+    if rec["reported_estimate"] is not None:
+        est = num_text(rec["reported_estimate"])
+        if rec["reported_conf_low"] is not None:
+            est += f" ({num_text(rec['reported_conf_low'])} to {num_text(rec['reported_conf_high'])})"
+        parts.append(est)
+    if rec["reported_p_value"] is not None:
+        parts.append(f"P = {rec['reported_p_value']:g}")
+    return "; ".join(parts)
+
+
+READING_COLUMNS = ("arms", "measure / method", "estimate", "CI", "P", "reported", "note")
+
+
+def _reading_rows(blocks):
+    """(outcome, [cells]) for every row, rounded for reading."""
+    for block in blocks:
+        for rec in block.records():
+            level = rec["conf_level"]
+            ci = _ci_text(rec)
+            if ci and level is not None:
+                ci = f"{level:.0%}: {ci}" if abs(level - 0.95) > 1e-12 else ci
+            yield rec["outcome"], [rec.get("arms") or "", f"{rec['measure']} / {rec['method']}",
+                                   num_text(rec["estimate"]), ci, p_text(rec["p_value"]),
+                                   _reported_text(rec), rec["note"] or ""]
+
+
+def write_markdown(blocks, stream, *, title="", **_):
+    if title:
+        stream.write(f"**{title}**\n\n")
+    stream.write("| outcome | " + " | ".join(READING_COLUMNS) + " |\n")
+    stream.write("|" + "---|" * (len(READING_COLUMNS) + 1) + "\n")
+    for outcome, cells in _reading_rows(blocks):
+        cells = [c.replace("|", "\\|") for c in [outcome or "", *cells]]
+        stream.write("| " + " | ".join(cells) + " |\n")
+
+
+def write_table(blocks, stream, *, title="", **_):
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=stream, highlight=False, soft_wrap=False)
+    table = Table(title=title or None, show_lines=False, header_style="bold")
+    table.add_column("outcome", style="bold", overflow="fold")
+    for name in READING_COLUMNS:
+        justify = "right" if name in ("estimate", "P") else "left"
+        table.add_column(name, justify=justify, overflow="fold",
+                         style="yellow" if name == "reported" else None)
+    previous = None
+    for outcome, cells in _reading_rows(blocks):
+        if previous is not None and outcome != previous:
+            table.add_section()
+        table.add_row(outcome if outcome != previous else "", *cells)
+        previous = outcome
+    console.print(table)
+
+
+WRITERS = {
+    "table": write_table,
+    "json": write_json,
+    "jsonl": write_jsonl,
+    "csv": _delimited(","),
+    "tsv": _delimited("\t"),
+    "markdown": write_markdown,
+}
