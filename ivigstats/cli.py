@@ -25,6 +25,9 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 class LazyGroup(click.Group):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        sys.exit(run_guarded(self, args, prog_name or "ivigstats", **extra))
+
     def list_commands(self, ctx):
         return sorted(COMMANDS)
 
@@ -61,20 +64,27 @@ def cli():
 
 
 def main(argv=None) -> None:
-    """Entry point: one line on stderr and exit 2 for bad input, never a traceback."""
+    """Console-script entry point."""
+    cli.main(args=argv, prog_name="ivigstats")
+
+
+def run_guarded(group: click.Group, args, prog_name, **extra) -> int:
+    """Run the command; turn every expected failure into one line on stderr and a status.
+
+    Bad input and usage: ``ivigstats: error: <where>: <what>`` and 2, never a traceback.
+    """
     from ivigstats.errors import InputError
 
     try:
-        rv = cli.main(args=argv, prog_name="ivigstats", standalone_mode=False)
+        rv = click.Group.main(group, args=args, prog_name=prog_name, standalone_mode=False,
+                              **extra)
         code = rv if isinstance(rv, int) else EXIT_OK
     except InputError as exc:
         _error(f"{exc.where}: {exc.what}" if exc.where else exc.what)
         code = EXIT_USAGE
-    except click.exceptions.NoArgsIsHelp as exc:  # pragma: no cover - click < 8.2
-        click.echo(exc.ctx.get_help() if exc.ctx else str(exc))
-        code = EXIT_USAGE
     except click.UsageError as exc:
-        where = f"{exc.ctx.command_path}: " if exc.ctx and exc.ctx.command_path != "ivigstats" else ""
+        path = exc.ctx.command_path if exc.ctx else ""
+        where = f"{path.split(' ', 1)[1]}: " if " " in path else ""
         _error(f"{where}{exc.format_message()}")
         code = EXIT_USAGE
     except click.ClickException as exc:
@@ -88,9 +98,10 @@ def main(argv=None) -> None:
     except BrokenPipeError:
         code = _quiet_broken_pipe()
     except OSError as exc:
-        _error(f"{getattr(exc, 'filename', '') or ''}: {exc.strerror or exc}".lstrip(": "))
+        name = getattr(exc, "filename", None)
+        _error(f"{name}: {exc.strerror or exc}" if name else str(exc.strerror or exc))
         code = EXIT_USAGE
-    sys.exit(_flush_or_quiet(code))
+    return _flush_or_quiet(code)
 
 
 def _error(message: str) -> None:
