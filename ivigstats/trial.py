@@ -46,6 +46,7 @@ class ArmData:
     counts: tuple[int, ...] | None = None
     percents: tuple[float, ...] | None = None
     derived: tuple[str, ...] = ()  # notes on counts reconstructed, person-time approximated
+    issues: tuple[tuple[str, str], ...] = ()  # (field, problem) kept when loaded lenient
     source: str = ""
     note: str = ""
 
@@ -109,33 +110,39 @@ def embedded_ids() -> list[str]:
     return sorted(p.name[:-5] for p in files if p.name.endswith(".toml"))
 
 
-def load_embedded(trial_id: str) -> Trial:
+def load_embedded(trial_id: str, strict: bool = True) -> Trial:
     if trial_id not in embedded_ids():
         raise InputError(trial_id, f"no embedded trial of that id{_did_you_mean(trial_id, embedded_ids())}"
                          f"; expected one of: {', '.join(embedded_ids())}")
     text = resources.files("ivigstats.data").joinpath(f"{trial_id}.toml").read_bytes()
-    return parse(text, f"{trial_id}.toml", fmt="toml")
+    return parse(text, f"{trial_id}.toml", fmt="toml", strict=strict)
 
 
-def load_path(path: str, stdin=None) -> Trial:
-    """Load a trial from a file path, ``-`` (stdin) or an embedded trial id."""
+def load_path(path: str, stdin=None, strict: bool = True) -> Trial:
+    """Load a trial from a file path, ``-`` (stdin) or an embedded trial id.
+
+    ``strict=False`` (the audit) keeps numbers that contradict each other (a CI whose lower
+    bound is above its upper bound, events above n, more analysed than randomised) as printed
+    and records each in ``ArmData.issues`` instead of failing; type and structure errors fail
+    either way.
+    """
     if path == "-":
         import sys
         data = (stdin or sys.stdin.buffer).read(MAX_BYTES + 1)
-        return parse(data, "<stdin>")
+        return parse(data, "<stdin>", strict=strict)
     p = Path(path)
     if not p.exists() and "/" not in path and "." not in path:
-        return load_embedded(path)
+        return load_embedded(path, strict=strict)
     try:
         with p.open("rb") as fh:
             data = fh.read(MAX_BYTES + 1)
     except OSError as exc:
         raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
     fmt = "json" if p.suffix.lower() == ".json" else "toml" if p.suffix.lower() == ".toml" else None
-    return parse(data, path, fmt=fmt)
+    return parse(data, path, fmt=fmt, strict=strict)
 
 
-def parse(data: bytes, origin: str, fmt: str | None = None) -> Trial:
+def parse(data: bytes, origin: str, fmt: str | None = None, strict: bool = True) -> Trial:
     """Parse and validate trial bytes; ``fmt`` None sniffs JSON (``{``) versus TOML."""
     if len(data) > MAX_BYTES:
         raise InputError(origin, f"file is larger than {MAX_BYTES // 1024 // 1024} MiB; "
@@ -161,7 +168,7 @@ def parse(data: bytes, origin: str, fmt: str | None = None) -> Trial:
         raise InputError(origin, "nesting too deep; expected a trial file") from None
     except ValueError as exc:  # the NaN/Infinity constants refused above
         raise InputError(origin, str(exc)) from None
-    return _Validator(origin).trial(doc)
+    return _Validator(origin, strict).trial(doc)
 
 
 def _reject_constant(name: str):
@@ -176,8 +183,9 @@ def _did_you_mean(word: str, choices) -> str:
 # ------------------------------------------------------------------------------ validation
 
 class _Validator:
-    def __init__(self, origin: str):
+    def __init__(self, origin: str, strict: bool = True):
         self.origin = origin
+        self.strict = strict
 
     def fail(self, where: str, what: str):
         raise InputError(f"{self.origin}: {where}" if where else self.origin, what)
@@ -348,15 +356,26 @@ class _ArmBuilder:
     def __init__(self, v: _Validator, where: str, arm: Arm, values: dict, cats, follow: float):
         self.v, self.where, self.arm, self.values, self.cats, self.follow = \
             v, where, arm, values, cats, follow
+        self.issues: list[tuple[str, str]] = []
         self.n = int(values.get("n", arm.n))
         if self.n > arm.n:
-            v.fail(f"{where}.n", f"{self.n} is more than the {arm.n} randomised to arm "
-                   f"{arm.id!r}; expected analysed n <= randomised n")
+            self.problem(f"{where}.n", f"{self.n} is more than the {arm.n} randomised to arm "
+                         f"{arm.id!r}; expected analysed n <= randomised n")
+
+    def problem(self, where: str, what: str) -> None:
+        """Numbers that contradict each other: an error, or (lenient) an issue to report."""
+        if self.v.strict:
+            self.v.fail(where, what)
+        self.issues.append((where, what))
 
     def build(self, kind: str) -> ArmData:
         common = {"arm": self.arm.id, "n": self.n, "source": self.values.get("source", ""),
                   "note": self.values.get("note", "")}
-        return getattr(self, kind)(common)
+        data = getattr(self, kind)(common)
+        if self.issues:
+            from dataclasses import replace
+            data = replace(data, issues=tuple(self.issues))
+        return data
 
     def continuous(self, common) -> ArmData:
         val = self.values
@@ -364,7 +383,8 @@ class _ArmBuilder:
         if ci is not None:
             lo, hi = float(ci[0]), float(ci[1])
             if lo > hi:
-                self.v.fail(f"{self.where}.ci", f"lower bound {_num(lo)} is above upper bound {_num(hi)}")
+                self.problem(f"{self.where}.ci",
+                             f"lower bound {_num(lo)} is above upper bound {_num(hi)}")
             ci = (lo, hi)
         if "ci_level" in val and ci is None:
             self.v.fail(f"{self.where}.ci_level", "given without ci")
@@ -378,8 +398,8 @@ class _ArmBuilder:
         if "events" in val:
             events = int(val["events"])
             if events > self.n:
-                self.v.fail(f"{self.where}.events", f"{events} is more than n = {self.n}; "
-                            f"expected 0 to {self.n}")
+                self.problem(f"{self.where}.events", f"{events} is more than n = {self.n}; "
+                             f"expected 0 to {self.n}")
             return ArmData(**common, events=events)
         pct = float(val["percent"])
         count, note = reconstruct_count(pct, self.n, _decimals(val["percent"]))
@@ -406,7 +426,8 @@ class _ArmBuilder:
         if key == "counts":
             counts = tuple(int(c) for c in val["counts"])
             if sum(counts) > self.n:
-                self.v.fail(f"{self.where}.counts", f"sum {sum(counts)} is more than n = {self.n}")
+                self.problem(f"{self.where}.counts",
+                             f"sum {sum(counts)} is more than n = {self.n}")
             derived = () if sum(counts) == self.n else (
                 f"category counts sum to {sum(counts)}, not n = {self.n}",)
             return ArmData(**common, counts=counts, derived=derived)
