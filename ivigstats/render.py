@@ -11,18 +11,21 @@ import csv
 import json
 import math
 
-from ivigstats.rows import NUMERIC
+from ivigstats.rows import COLUMNS, NUMERIC
 
 FORMATS = ("table", "json", "jsonl", "csv", "tsv", "markdown")
 
 
-def render(blocks, fmt: str, stream, *, meta: dict | None = None, title: str = "") -> None:
+def render(blocks, fmt: str, stream, *, meta: dict | None = None, title: str = "",
+           key: str = "results") -> None:
     """Write ``blocks`` (RowBlocks) to the text ``stream`` in ``fmt``.
 
-    ``meta`` (the trial's metadata) makes JSON ``{"trial": meta, "results": [...]}``; without
-    it JSON is a plain array of rows.
+    ``meta`` (the trial's metadata) makes JSON ``{"trial": meta, key: [...]}``; without it
+    JSON is a plain array of rows. Blocks whose columns are not the result contract (audit
+    findings, say) are shown as plain tables with their own columns.
     """
-    WRITERS[fmt](blocks, stream, meta=meta, title=title)
+    blocks = list(blocks)
+    WRITERS[fmt](blocks, stream, meta=meta, title=title, key=key)
 
 
 # ------------------------------------------------------------------ machine formats
@@ -70,9 +73,9 @@ def _json_value(v):
     return v if v is None or not isinstance(v, float) or math.isfinite(v) else None
 
 
-def write_json(blocks, stream, *, meta=None, **_):
+def write_json(blocks, stream, *, meta=None, key="results", **_):
     rows = [r for b in blocks for r in b.records()]
-    doc = {"trial": meta, "results": rows} if meta is not None else rows
+    doc = {"trial": meta, key: rows} if meta is not None else rows
     json.dump(doc, stream, indent=2, allow_nan=False, default=_json_value)
     stream.write("\n")
 
@@ -125,6 +128,22 @@ def _reported_text(rec) -> str:
 READING_COLUMNS = ("arms", "measure / method", "estimate", "CI", "P", "reported", "note")
 
 
+def _plain_rows(blocks):
+    """(first cell, [other cells]) of blocks with their own columns, numbers rounded."""
+    for block in blocks:
+        for rec in block.records():
+            cells = [num_text(v) if isinstance(v, float) else "" if v is None else str(v)
+                     for v in rec.values()]
+            yield cells[0], cells[1:]
+
+
+def _layout(blocks):
+    """Column headings and rows for the reading formats."""
+    if blocks and blocks[0].names != COLUMNS:
+        return blocks[0].names, _plain_rows(blocks)
+    return ("outcome", *READING_COLUMNS), _reading_rows(blocks)
+
+
 def _reading_rows(blocks):
     """(outcome, [cells]) for every row, rounded for reading."""
     for block in blocks:
@@ -141,9 +160,10 @@ def _reading_rows(blocks):
 def write_markdown(blocks, stream, *, title="", **_):
     if title:
         stream.write(f"**{title}**\n\n")
-    stream.write("| outcome | " + " | ".join(READING_COLUMNS) + " |\n")
-    stream.write("|" + "---|" * (len(READING_COLUMNS) + 1) + "\n")
-    for outcome, cells in _reading_rows(blocks):
+    headings, rows = _layout(blocks)
+    stream.write("| " + " | ".join(headings) + " |\n")
+    stream.write("|" + "---|" * len(headings) + "\n")
+    for outcome, cells in rows:
         cells = [c.replace("|", "\\|") for c in [outcome or "", *cells]]
         stream.write("| " + " | ".join(cells) + " |\n")
 
@@ -154,13 +174,14 @@ def write_table(blocks, stream, *, title="", **_):
 
     console = Console(file=stream, highlight=False, soft_wrap=False)
     table = Table(title=title or None, show_lines=False, header_style="bold")
-    table.add_column("outcome", style="bold", overflow="fold")
-    for name in READING_COLUMNS:
+    headings, rows = _layout(blocks)
+    table.add_column(headings[0], style="bold", overflow="fold")
+    for name in headings[1:]:
         justify = "right" if name in ("estimate", "P") else "left"
         table.add_column(name, justify=justify, overflow="fold",
                          style="yellow" if name == "reported" else None)
     previous = None
-    for outcome, cells in _reading_rows(blocks):
+    for outcome, cells in rows:
         if previous is not None and outcome != previous:
             table.add_section()
         table.add_row(outcome if outcome != previous else "", *cells)
