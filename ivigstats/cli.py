@@ -19,6 +19,10 @@ COMMANDS = {
     "summarize": "summarize:summarize",
     "trials": "summarize:trials",
     "schema": "summarize:schema",
+    "binary": "immediate:binary",
+    "continuous": "immediate:continuous",
+    "rates": "immediate:rates",
+    "ordinal": "immediate:ordinal",
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
