@@ -23,6 +23,7 @@ COMMANDS = {
     "continuous": "immediate:continuous",
     "rates": "immediate:rates",
     "ordinal": "immediate:ordinal",
+    "batch": "batch:batch",
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2

@@ -1,0 +1,127 @@
+"""ivigstats batch: one comparison per row of a CSV file, streamed."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from ivigstats.options import analysis_options, check_methods, emit, output_options
+
+PROGRESS_BYTES = 8 * 1024 * 1024  # a progress bar for inputs larger than this (on a terminal)
+
+
+@click.command()
+@click.argument("file", metavar="FILE.csv|-")
+@click.option("--on-error", type=click.Choice(["stop", "skip"]), default="stop",
+              show_default=True,
+              help="stop: a malformed row is an error (exit 2) before any of its chunk is "
+                   "written; skip: leave it out and list the skipped lines on stderr.")
+@click.option("--benefit", type=click.Choice(["higher", "lower"]), default="higher",
+              show_default=True, help="Binary rows: are more events better or worse (NNT).")
+@click.option("--outcome", metavar="NAME", default=None,
+              help="Outcome name in the rows [default: binary, continuous, rates or ordinal].")
+@click.option("--arms", "arm_names", metavar="NAME1,NAME2", default="arm1,arm2",
+              show_default=True, help="Names of the two arms in the rows.")
+@click.option("--chunk-rows", type=click.IntRange(1), default=50_000, hidden=True)
+@analysis_options
+@output_options
+def batch(file, on_error, benefit, outcome, arm_names, chunk_rows, level, methods, fmt,
+          output):
+    """Recompute one two-arm comparison per row of a CSV file ('-': standard input).
+
+    \b
+    The header names the kind (arm 1 = experimental; any other columns are ignored):
+      events1,n1,events2,n2            binary   (events and n per arm)
+      mean1,sd1,n1,mean2,sd2,n2        continuous
+      count1,time1,count2,time2        rates    (events and person-time per arm)
+      counts1,counts2                  ordinal  (category counts, lowest first: 23;40;12)
+    An 'id' column is carried into every output row; without one, the row number is.
+
+    \b
+    Output: the rows of the immediate command for each input row, 'id' first, as csv, tsv
+    (default when not on a terminal), json (one array) or jsonl. A malformed row stops the
+    run with 'FILE:LINE: column ...: ...' and exit status 2 (nothing of its chunk written;
+    with -o, no file at all); --on-error skip leaves such rows out and lists them on stderr.
+
+    \b
+    Examples:
+      ivigstats batch trials.csv -f csv -o results.csv
+      ivigstats batch trials.csv --methods risk_ratio,fisher_exact | head
+      cut -d, -f2-5 big.csv | ivigstats batch - -f jsonl --on-error skip
+    """
+    from ivigstats import batch as core
+    from ivigstats import methods as registry
+
+    check_methods(methods, ("binary", "continuous", "count", "ordinal"))
+    names = tuple(s.strip() for s in arm_names.split(","))
+    if len(names) != 2 or not all(names) or names[0] == names[1]:
+        raise click.BadParameter(f"{arm_names!r}: expected two different names, e.g. "
+                                 "ivig,placebo", param_hint="--arms")
+    if fmt is None:
+        fmt = "table" if output == "-" and sys.stdout.isatty() else "tsv"
+    reader = core.Reader(file, chunk_rows=chunk_rows, on_error=on_error)
+    chosen = registry.select(reader.kind, methods)
+    if not chosen:
+        keys = ", ".join(m.key for m in registry.select(reader.kind, "all"))
+        raise click.BadParameter(f"{methods!r} names no {reader.kind} method; "
+                                 f"{reader.kind} methods: {keys}", param_hint="--methods")
+    skipped: list = []
+
+    def write(stream):
+        writer = core.Writer(fmt, stream)
+        with _progress(file) as advance:
+            for chunk in reader:
+                skipped.extend(chunk.skipped)
+                writer.write(core.compute(reader.kind, chunk, chosen, level, benefit=benefit,
+                                          outcome=outcome, arms=names))
+                advance(chunk.nbytes)
+        writer.close()
+
+    try:
+        emit(write, output)
+    finally:
+        reader.close()
+        if skipped:
+            _report(skipped, reader)
+
+
+def _report(skipped: list, reader) -> None:
+    """Say on stderr how many rows were skipped and which lines (never a silent drop)."""
+    shown = ", ".join(str(line) for line, _ in skipped[:50])
+    more = f" and {len(skipped) - 50} more" if len(skipped) > 50 else ""
+    lines = [f"ivigstats: skipped {reader.name}:{line}: {what}" for line, what in skipped[:10]]
+    lines.append(f"ivigstats: skipped {len(skipped)} malformed row"
+                 f"{'s' * (len(skipped) != 1)} of {reader.rows} (lines {shown}{more})")
+    try:
+        sys.stderr.write("\n".join(lines) + "\n")
+    except OSError:
+        pass
+
+
+class _progress:
+    """A rich progress bar on stderr for a large file when stderr is a terminal."""
+
+    def __init__(self, file: str):
+        self.bar = None
+        if file != "-" and sys.stderr.isatty():
+            try:
+                size = os.path.getsize(file)
+            except OSError:
+                size = 0
+            if size > PROGRESS_BYTES:
+                from rich.console import Console
+                from rich.progress import Progress
+                self.bar = Progress(console=Console(stderr=True), transient=True)
+                self.task = self.bar.add_task("batch", total=size)
+
+    def __enter__(self):
+        if self.bar is None:
+            return lambda nbytes: None
+        self.bar.start()
+        return lambda nbytes: self.bar.advance(self.task, nbytes)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
