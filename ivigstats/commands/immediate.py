@@ -206,7 +206,7 @@ BENEFIT = click.option("--benefit", type=click.Choice(["higher", "lower"]), defa
                             "the NNT counts benefit or harm.")
 
 
-@click.command()
+@click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("arm1", type=Proportion(), metavar="EVENTS1/N1")
 @click.argument("arm2", type=Proportion(), metavar="EVENTS2/N2")
 @BENEFIT
@@ -258,7 +258,7 @@ def continuous(arm1, arm2, spread, ci_level, outcome, arm_names, level, methods,
         title=f"continuous ({Summary.shapes[spread]}): {arm1['text']} vs {arm2['text']}")
 
 
-@click.command()
+@click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("arm1", type=Rate(), metavar="EVENTS1/TIME1")
 @click.argument("arm2", type=Rate(), metavar="EVENTS2/TIME2")
 @common
@@ -276,7 +276,7 @@ def rates(arm1, arm2, outcome, arm_names, level, methods, fmt, output):
               f"{arm2['events']}/{arm2['person_years']:g}")
 
 
-@click.command()
+@click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("arm1", type=Categories(), metavar="COUNTS1")
 @click.argument("arm2", type=Categories(), metavar="COUNTS2")
 @click.option("--labels", metavar="L1,L2,...",
