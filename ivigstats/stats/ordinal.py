@@ -247,22 +247,24 @@ def _po_fit(a, b, max_iter=100):
     x = np.array([1.0, 0.0])
 
     def parts(par):
+        with np.errstate(all="ignore"):
+            return _parts(par)
+
+    def _parts(par):
         eta = par[:, None, :-1] - par[:, None, -1:] * x[None, :, None]
         big_f = special.expit(eta)
         gam = np.concatenate([np.zeros((rows, 2, 1)), big_f, np.ones((rows, 2, 1))], 2)
         pi = np.diff(gam, axis=2)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ll = np.where(counts > 0, counts * np.log(pi), 0.0).sum((1, 2))
-            ll = np.where((pi > 0).all((1, 2)), ll, -np.inf)
-            r = counts / pi
+        ll = np.where(counts > 0, counts * np.log(pi), 0.0).sum((1, 2))
+        ll = np.where((pi > 0).all((1, 2)), ll, -np.inf)
+        r = counts / pi
         f = big_f * (1 - big_f)
         u = f * (r[..., :-1] - r[..., 1:])
         h = np.zeros((rows, 2, m - 1, m - 1))
         i = np.arange(m - 1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            h[..., i, i] = f * (1 - 2 * big_f) * (r[..., :-1] - r[..., 1:]) \
-                - f ** 2 * (r[..., :-1] / pi[..., :-1] + r[..., 1:] / pi[..., 1:])
-            off = f[..., :-1] * f[..., 1:] * r[..., 1:-1] / pi[..., 1:-1]
+        h[..., i, i] = f * (1 - 2 * big_f) * (r[..., :-1] - r[..., 1:]) \
+            - f ** 2 * (r[..., :-1] / pi[..., :-1] + r[..., 1:] / pi[..., 1:])
+        off = f[..., :-1] * f[..., 1:] * r[..., 1:-1] / pi[..., 1:-1]
         h[..., i[:-1], i[:-1] + 1] = off
         h[..., i[:-1] + 1, i[:-1]] = off
         grad = np.concatenate([u.sum(1), -u[:, 0].sum(1, keepdims=True)], 1)
