@@ -17,7 +17,7 @@ import io
 import json
 import math
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import islice, repeat
 
 import numpy as np
 
@@ -173,13 +173,14 @@ class Reader:
             text = self._decode(b"".join(raw), self.line + 1)
             if '"' in text:
                 records, lines, extra = self._quoted(text, len(raw))
-                nbytes += extra
+                nbytes, cols = nbytes + extra, None
             else:
-                records, lines = self._plain(text)
-            yield self._validate(records, lines, nbytes)
+                records, lines, cols = self._plain(text)
+            yield self._validate(records, lines, nbytes, cols)
 
     def _plain(self, text: str):
-        """Lines without quotes: one record per line, blank lines are not rows."""
+        """Lines without quotes: one record per line, blank lines are not rows. When every
+        line has the header's number of fields, columns come from one split of the text."""
         pieces = text.split("\n")
         if pieces[-1] == "":
             pieces.pop()
@@ -188,10 +189,13 @@ class Reader:
         first = self.line + 1
         self.line += len(pieces)
         lines = range(first, first + len(pieces))
+        width = len(self.header)
+        if list(map(str.count, pieces, repeat(",", len(pieces)))).count(width - 1) == len(pieces):
+            return None, lines, _Columns(pieces, width, self.kind, self.columns)
         if any(not p.strip() for p in pieces):
             keep = [i for i, p in enumerate(pieces) if p.strip()]
             pieces, lines = [pieces[i] for i in keep], [lines[i] for i in keep]
-        return [p.split(",") for p in pieces], lines
+        return [p.split(",") for p in pieces], lines, None
 
     def _quoted(self, text: str, count: int):
         """csv.reader over the chunk, reading on from the file if a quoted field goes on."""
@@ -221,25 +225,30 @@ class Reader:
         self.line = start + reader.line_num
         return records, lines, extra[0]
 
-    def _validate(self, records: list, lines, nbytes: int) -> Chunk:
+    def _validate(self, records, lines, nbytes: int, cols=None) -> Chunk:
         width = len(self.header)
         problems: dict[int, str] = {}
-        if any(len(r) != width for r in records):
-            for i, r in enumerate(records):
-                if len(r) != width:
-                    problems[i] = (f"has {len(r)} field{'s' * (len(r) != 1)}; expected {width} "
-                                   f"as in the header ({','.join(self.header)})")
-            ok = [i for i in range(len(records)) if i not in problems]
-            rows = [records[i] for i in ok]
-        else:
-            ok, rows = None, records
-        cols = list(zip(*rows)) if rows else [()] * width
-        values, bad = {}, np.zeros(len(rows), bool)
+        ok = None  # indices of the records with the right number of fields, if not all
+        if cols is None:
+            rows = records
+            if any(len(r) != width for r in records):
+                for i, r in enumerate(records):
+                    if len(r) != width:
+                        problems[i] = (f"has {len(r)} field{'s' * (len(r) != 1)}; expected "
+                                       f"{width} as in the header ({','.join(self.header)})")
+                ok = [i for i in range(len(records)) if i not in problems]
+                rows = [records[i] for i in ok]
+            cols = list(zip(*rows)) if rows else [()] * width
+        nrec = len(lines)
+        nrows = nrec if isinstance(cols, _Columns) else len(cols[0])
+        parsed = getattr(cols, "parsed", {})
+        values, bad = {}, np.zeros(nrows, bool)
         for name, j in self.columns.items():
             if self.kind == "ordinal":
                 values[name], b = _counts(cols[j])
             else:
-                values[name], b = _numbers(cols[j], RULES[name[:-1]][0])
+                values[name], b = _numbers(None if name in parsed else cols[j],
+                                           RULES[name[:-1]][0], parsed.get(name))
             bad |= b
         if self.kind == "binary":
             for arm in "12":
@@ -248,10 +257,12 @@ class Reader:
             bad |= np.array([len(a) != len(b) for a, b in
                              zip(values["counts1"], values["counts2"])], bool)
         for i in np.flatnonzero(bad):
-            problems[ok[i] if ok is not None else int(i)] = self._row_problem(rows[i])
-        number = range(self.rows + 1, self.rows + len(records) + 1)
-        self.rows += len(records)
-        ids = [r[self.id_index] for r in rows] if self.id_index is not None else \
+            problems[ok[i] if ok is not None else int(i)] = self._row_problem(
+                cols.pieces[i].split(",") if isinstance(cols, _Columns) else
+                [c[i] for c in cols])
+        number = range(self.rows + 1, self.rows + nrec + 1)
+        self.rows += nrec
+        ids = list(cols[self.id_index]) if self.id_index is not None else \
             list(number) if ok is None else [number[i] for i in ok]
         lines = list(lines)
         keep = np.flatnonzero(~bad)
@@ -283,12 +294,37 @@ class Reader:
         raise AssertionError(row)  # pragma: no cover - the vector checks and this must agree
 
 
-def _numbers(texts, rule: str):
+class _Columns:
+    """Columns of quote-free lines that all have the header's number of fields: the numbers
+    parsed by numpy's C reader in one call, the text of a column split out only when asked
+    (ids, ordinal counts, a bad row's message)."""
+
+    def __init__(self, pieces: list, width: int, kind: str, columns: dict):
+        self.pieces, self.width, self.parsed = pieces, width, {}
+        if kind != "ordinal":
+            try:
+                arr = np.loadtxt(pieces, delimiter=",", dtype=float, comments=None, ndmin=2,
+                                 usecols=list(columns.values()))
+                self.parsed = {name: arr[:, k] for k, name in enumerate(columns)}
+            except ValueError:  # something to report: the generic path says what
+                pass
+        self._flat = None
+
+    def __getitem__(self, j: int) -> list:
+        if self._flat is None:
+            self._flat = ",".join(self.pieces).split(",") if self.pieces else []
+        return self._flat[j::self.width]
+
+
+def _numbers(texts, rule: str, parsed=None):
     """Parse a column; return (floats, mask of rows breaking ``rule``)."""
-    try:
-        a = np.array(texts, dtype=float)
-    except ValueError:
-        a = np.array([_float_or_nan(t) for t in texts], dtype=float)
+    if parsed is not None:
+        a = parsed
+    else:
+        try:
+            a = np.array(texts, dtype=float)
+        except ValueError:
+            a = np.array([_float_or_nan(t) for t in texts], dtype=float)
     bad = ~np.isfinite(a)
     if rule in ("count", "n"):
         bad |= a != np.floor(a)
