@@ -48,7 +48,6 @@ class Chunk:
     """Validated rows: ``values[column]`` arrays (ordinal: lists of count tuples)."""
 
     ids: list
-    lines: list
     values: dict
     skipped: list = field(default_factory=list)  # (line, message) of rows skipped
     nbytes: int = 0
@@ -264,17 +263,15 @@ class Reader:
         self.rows += nrec
         ids = list(cols[self.id_index]) if self.id_index is not None else \
             list(number) if ok is None else [number[i] for i in ok]
-        lines = list(lines)
-        keep = np.flatnonzero(~bad)
         if problems:
             first = min(problems)
             if not self.skip:
                 raise InputError(f"{self.name}:{lines[first]}", problems[first])
+            keep = np.flatnonzero(~bad)
             values = {k: (v[keep] if isinstance(v, np.ndarray) else [v[i] for i in keep])
                       for k, v in values.items()}
             ids = [ids[i] for i in keep]
-        good = [lines[i] for i in (ok if ok is not None else range(len(lines)))]
-        return Chunk(ids=ids, lines=[good[i] for i in keep], values=values, nbytes=nbytes,
+        return Chunk(ids=ids, values=values, nbytes=nbytes,
                      skipped=sorted((lines[i], m) for i, m in problems.items()))
 
     def _row_problem(self, row) -> str:
@@ -435,17 +432,20 @@ class Writer:
     def write(self, blocks: list[RowBlock]) -> None:
         if self.fmt in ("table", "markdown"):
             self.kept.append(interleave(blocks))
-            return
-        lines = write_lines(blocks, self.fmt)
+        else:
+            self.write_text(text_of(blocks, self.fmt))
+
+    def write_text(self, text: str) -> None:
+        """Write the :func:`text_of` some blocks (made here or in a worker process)."""
         if self.fmt == "json":
-            if lines:
-                self.stream.write((",\n" if self.started else "[\n") + ",\n".join(lines))
+            if text:
+                self.stream.write((",\n" if self.started else "[\n") + text)
                 self.started = True
             return
         if not self.started and self.fmt in ("csv", "tsv"):
             self.stream.write(_SEP[self.fmt].join(NAMES) + "\n")
         self.started = True
-        self.stream.write("".join(lines))
+        self.stream.write(text)
 
     def close(self) -> None:
         if self.fmt in ("table", "markdown"):
@@ -458,6 +458,16 @@ class Writer:
 
 
 _SEP = {"csv": ",", "tsv": "\t"}
+
+
+def text_of(blocks: list[RowBlock], fmt: str) -> str:
+    """The rows of ``blocks`` as one string (json: records joined by ',\\n', no brackets)."""
+    return (",\n" if fmt == "json" else "").join(write_lines(blocks, fmt))
+
+
+def work(chunk: Chunk, kind: str, methods, level: float, fmt: str, options: dict) -> str:
+    """Compute and format one chunk: what a worker process does with ``--jobs``."""
+    return text_of(compute(kind, chunk, methods, level, **options), fmt)
 
 
 def write_lines(blocks: list[RowBlock], fmt: str) -> list[str]:

@@ -360,3 +360,22 @@ def test_fazekas_reference_values_through_batch(run, tmp_path, kind, line, outco
         assert len(hit) == 1, pair
         for field, value in expected[key].items():
             assert math.isclose(hit[0][field], value, rel_tol=1e-6), (pair, field)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
+def test_worker_processes_write_the_same_text(run, tmp_path, fmt):
+    rows = [f"{i % 9},{10 + i % 5},{i % 4},{12 + i % 3}" for i in range(40)]
+    path = write(tmp_path, "events1,n1,events2,n2\n" + "\n".join(rows) + "\n")
+    one = ok(run("batch", path, "-f", fmt, "--jobs", "1", "--chunk-rows", "7")).stdout
+    two = ok(run("batch", path, "-f", fmt, "--jobs", "2", "--chunk-rows", "7")).stdout
+    assert one == two and len(one) > 1000
+
+
+def test_worker_processes_stop_at_a_malformed_row_after_writing_what_came_before(run, tmp_path):
+    rows = ["1,10,2,10"] * 30 + ["1,10,2"] + ["1,10,2,10"] * 30
+    path = write(tmp_path, "events1,n1,events2,n2\n" + "\n".join(rows) + "\n")
+    result = run("batch", path, "-f", "csv", "--jobs", "2", "--chunk-rows", "4", "--methods",
+                 "katz_log")
+    assert result.exit_code == 2 and f"{path}:32: has 3 fields" in result.stderr
+    ids = [line.split(",")[0] for line in result.stdout.splitlines()[1:]]
+    assert ids == [str(i) for i in range(1, 29)]  # every chunk before the one with row 31

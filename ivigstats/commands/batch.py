@@ -24,10 +24,13 @@ PROGRESS_BYTES = 8 * 1024 * 1024  # a progress bar for inputs larger than this (
               help="Outcome name in the rows [default: binary, continuous, rates or ordinal].")
 @click.option("--arms", "arm_names", metavar="NAME1,NAME2", default="arm1,arm2",
               show_default=True, help="Names of the two arms in the rows.")
-@click.option("--chunk-rows", type=click.IntRange(1), default=50_000, hidden=True)
+@click.option("--jobs", type=click.IntRange(0), default=0, metavar="N",
+              help="Worker processes for large inputs [default 0: one per CPU when the "
+                   "input has more than one chunk of rows; 1: none].")
+@click.option("--chunk-rows", type=click.IntRange(1), default=None, hidden=True)
 @analysis_options
 @output_options
-def batch(file, on_error, benefit, outcome, arm_names, chunk_rows, level, methods, fmt,
+def batch(file, on_error, benefit, outcome, arm_names, jobs, chunk_rows, level, methods, fmt,
           output):
     """Recompute one two-arm comparison per row of a CSV file ('-': standard input).
 
@@ -61,7 +64,9 @@ def batch(file, on_error, benefit, outcome, arm_names, chunk_rows, level, method
                                  "ivig,placebo", param_hint="--arms")
     if fmt is None:
         fmt = "table" if output == "-" and sys.stdout.isatty() else "tsv"
-    reader = core.Reader(file, chunk_rows=chunk_rows, on_error=on_error)
+    if jobs != 1 and fmt not in ("table", "markdown"):
+        chunk_rows = chunk_rows or core.CHUNK_ROWS // 2  # texts in flight stay small
+    reader = core.Reader(file, chunk_rows=chunk_rows or core.CHUNK_ROWS, on_error=on_error)
     chosen = registry.select(reader.kind, methods)
     if not chosen:
         keys = ", ".join(m.key for m in registry.select(reader.kind, "all"))
@@ -69,14 +74,20 @@ def batch(file, on_error, benefit, outcome, arm_names, chunk_rows, level, method
                                  f"{reader.kind} methods: {keys}", param_hint="--methods")
     skipped: list = []
 
+    task = (reader.kind, chosen, level, fmt, {"benefit": benefit, "outcome": outcome,
+                                              "arms": names})
+
     def write(stream):
         writer = core.Writer(fmt, stream)
-        with _progress(file) as advance:
-            for chunk in reader:
-                skipped.extend(chunk.skipped)
-                writer.write(core.compute(reader.kind, chunk, chosen, level, benefit=benefit,
-                                          outcome=outcome, arms=names))
-                advance(chunk.nbytes)
+        chunks = iter(reader)
+        first = next(chunks, None)
+        workers = jobs or (os.cpu_count() or 1)
+        if first is None or len(first.ids) + len(first.skipped) < reader.chunk_rows or \
+                fmt in ("table", "markdown") or not hasattr(os, "fork"):
+            workers = 1  # one chunk, or a format rendered at the end: no worker processes
+        with _Pool(workers) as pool, _progress(file) as advance:
+            pool.run([first] if first is not None else [], chunks, task, writer, advance,
+                     skipped)
         writer.close()
 
     try:
@@ -85,6 +96,56 @@ def batch(file, on_error, benefit, outcome, arm_names, chunk_rows, level, method
         reader.close()
         if skipped:
             _report(skipped, reader)
+
+
+class _Pool:
+    """Chunks computed and formatted in order, by worker processes (fork) when more than one:
+    at most ``workers + 1`` chunks in flight, written in input order. A malformed row stops
+    the run after the chunks before it are written, as without workers."""
+
+    def __init__(self, workers: int):
+        self.workers, self.pool = workers, None
+        if workers > 1:
+            import multiprocessing
+            self.pool = multiprocessing.get_context("fork").Pool(workers)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+
+    def run(self, head, chunks, task, writer, advance, skipped) -> None:
+        from collections import deque
+        from itertools import chain
+
+        from ivigstats import batch as core
+        from ivigstats.errors import InputError
+        pending: deque = deque()
+
+        def flush():
+            result, nbytes = pending.popleft()
+            writer.write_text(result.get())
+            advance(nbytes)
+
+        try:
+            for chunk in chain(head, chunks):
+                skipped.extend(chunk.skipped)
+                if self.pool is None:
+                    writer.write(core.compute(task[0], chunk, task[1], task[2], **task[4]))
+                    advance(chunk.nbytes)
+                    continue
+                pending.append((self.pool.apply_async(core.work, (chunk, *task)), chunk.nbytes))
+                while len(pending) > self.workers:
+                    flush()
+        except InputError:  # a malformed row: what came before it is written first
+            while pending:
+                flush()
+            raise
+        while pending:
+            flush()
 
 
 def _report(skipped: list, reader) -> None:
