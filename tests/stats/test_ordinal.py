@@ -13,9 +13,11 @@ import pytest
 
 from ivigstats import methods
 
-FIXTURE = json.loads((Path(__file__).resolve().parents[1] / "reference" / "ordinal_r.json")
-                     .read_text())
+REFERENCE = Path(__file__).resolve().parents[1] / "reference"
+FIXTURE = json.loads((REFERENCE / "ordinal_r.json").read_text())
 CASES = FIXTURE["cases"]
+# scipy.stats / statsmodels values on the same tables: tests/reference/make_ordinal.py
+PY_CASES = json.loads((REFERENCE / "ordinal_py.json").read_text())["cases"]
 FIELDS = ("estimate", "std_error", "conf_low", "conf_high", "statistic", "df", "p_value")
 ORDINAL = methods.for_kind("ordinal")
 
@@ -59,6 +61,22 @@ def test_against_r(method):
                                        err_msg=f"{method.key}.{field} k={k}")
             compared += int(ok.sum())
     assert compared > 0
+
+
+PY_KEYS = sorted({key for c in PY_CASES for key in c["expected"]})
+
+
+@pytest.mark.parametrize("key", PY_KEYS)
+def test_against_scipy_statsmodels(key):
+    """chi2_contingency, mannwhitneyu(asymptotic, continuity), OrderedModel (coefficient)."""
+    func = next(m for m in ORDINAL if m.key == key).load()
+    cases = [c for c in PY_CASES if key in c["expected"]]
+    assert len(cases) >= 50
+    for case in cases:
+        res = func(case["counts1"], case["counts2"])
+        for field, want in case["expected"][key].items():
+            np.testing.assert_allclose(getattr(res, field)[0], want, rtol=1e-6, atol=1e-12,
+                                       err_msg=f"{key}.{field} {case['id']}")
 
 
 @pytest.mark.parametrize("method", ORDINAL, ids=lambda m: m.key)
