@@ -34,12 +34,40 @@ s <- summary(e)
 write.csv(s, args[2], row.names = FALSE)
 """
 WRAPPER = """
-import json, resource, subprocess, sys, time
+import json, os, resource, subprocess, sys, time
+
+def tree(pid):
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as fh:
+                    todo += [int(c) for c in fh.read().split()]
+        except OSError:
+            pass
+    return out
+
+def pss_mb(pid):
+    total = 0
+    for p in tree(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as fh:
+                total += sum(int(l.split()[1]) for l in fh if l.startswith("Pss:"))
+        except OSError:
+            pass
+    return total / 1024
+
 t = time.perf_counter()
-code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+total = 0.0
+while child.poll() is None:
+    total = max(total, pss_mb(child.pid))
+    time.sleep(0.05)
 wall = time.perf_counter() - t
 peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(json.dumps({"wall": wall, "peak_mb": peak, "code": code}))
+print(json.dumps({"wall": wall, "peak_mb": peak, "total_mb": total, "code": child.returncode}))
 """
 
 
@@ -105,6 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--methods", default=DEFAULT)
+    parser.add_argument("--jobs", default="0", help="ivigstats batch --jobs (0: automatic)")
     parser.add_argument("--no-r", action="store_true", help="skip metafor")
     parser.add_argument("--phases", action="store_true", help="time read/compute/format")
     parser.add_argument("--dir", help="keep the files here (default: a temporary directory)")
@@ -118,17 +147,18 @@ def main() -> None:
         print(f"input: {args.rows:,} binary rows, {src.stat().st_size / 1e6:.1f} MB "
               f"(made in {time.perf_counter() - t:.1f} s)")
         ours = measure([sys.executable, "-m", "ivigstats", "batch", str(src), "--methods",
-                        args.methods, "-f", "csv", "-o", str(out)])
+                        args.methods, "--jobs", args.jobs, "-f", "csv", "-o", str(out)])
         with out.open() as fh:
             lines = sum(1 for _ in fh) - 1
         per_m = ours["wall"] / args.rows * 1e6
         print(f"ivigstats batch (--methods {args.methods}): {ours['wall']:.2f} s wall, "
-              f"peak {ours['peak_mb']:.0f} MB, {lines:,} rows out "
+              f"peak {ours['peak_mb']:.0f} MB in one process, {ours['total_mb']:.0f} MB summed "
+              f"over the process and its workers (PSS, sampled), {lines:,} rows out "
               f"({out.stat().st_size / 1e6:.0f} MB), {per_m:.2f} s per million input rows")
         scale = args.rows / 1_000_000
         print(f"  goal <= {2.5 * scale:.1f} s wall: "
               f"{'met' if ours['wall'] <= 2.5 * scale else 'MISSED by %.1fx' % (ours['wall'] / (2.5 * scale))}; "
-              f"goal <= 400 MB: {'met' if ours['peak_mb'] <= 400 else 'MISSED'}")
+              f"goal <= 400 MB: {'met' if max(ours['peak_mb'], ours['total_mb']) <= 400 else 'MISSED'}")
         if not args.no_r and shutil.which("Rscript"):
             script = work / "metafor.R"
             script.write_text(R_SCRIPT)

@@ -35,7 +35,7 @@ HEADERS = {
 OUTCOME = {"binary": "binary", "continuous": "continuous", "count": "rates",
            "ordinal": "ordinal"}
 NAMES = ("id", *COLUMNS)
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 10_000  # larger chunks are no faster and cost memory (bench/batch.py)
 # column stem -> (rule, expectation shown in messages)
 RULES = {"events": ("count", "a whole number >= 0"), "count": ("count", "a whole number >= 0"),
          "n": ("n", "a whole number >= 1"), "mean": ("number", "a number"),

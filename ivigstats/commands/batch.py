@@ -64,8 +64,6 @@ def batch(file, on_error, benefit, outcome, arm_names, jobs, chunk_rows, level, 
                                  "ivig,placebo", param_hint="--arms")
     if fmt is None:
         fmt = "table" if output == "-" and sys.stdout.isatty() else "tsv"
-    if jobs != 1 and fmt not in ("table", "markdown"):
-        chunk_rows = chunk_rows or core.CHUNK_ROWS // 2  # texts in flight stay small
     reader = core.Reader(file, chunk_rows=chunk_rows or core.CHUNK_ROWS, on_error=on_error)
     chosen = registry.select(reader.kind, methods)
     if not chosen:
