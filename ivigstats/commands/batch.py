@@ -7,7 +7,8 @@ import sys
 
 import click
 
-from ivigstats.options import analysis_options, check_methods, emit, output_options
+from ivigstats.commands.immediate import emit_quietly
+from ivigstats.options import analysis_options, check_methods, output_options
 
 PROGRESS_BYTES = 8 * 1024 * 1024  # a progress bar for inputs larger than this (on a terminal)
 
@@ -89,7 +90,7 @@ def batch(file, on_error, benefit, outcome, arm_names, jobs, chunk_rows, level, 
         writer.close()
 
     try:
-        emit(write, output)
+        emit_quietly(write, output)
     finally:
         reader.close()
         if skipped:

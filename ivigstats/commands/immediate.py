@@ -153,6 +153,17 @@ def _continuous_arm(value: dict, spread: str, ci_level: float, label: str) -> di
         raise click.BadParameter(f"{text!r}: {exc}", param_hint=label) from None
 
 
+def emit_quietly(write, output: str) -> None:
+    """:func:`~ivigstats.options.emit`, ending quietly with status 0 when the reader of
+    stdout goes away (``| head``). click's own main turns that EPIPE into exit status 1 before
+    the CLI's guard sees it, so the command handles it itself."""
+    try:
+        emit(write, output)
+    except BrokenPipeError:
+        from ivigstats.cli import _quiet_broken_pipe
+        _quiet_broken_pipe()
+
+
 def _names(value: str | None, default: tuple[str, str]) -> tuple[str, str]:
     if value is None:
         return default
@@ -197,7 +208,7 @@ def run(kind: str, arms: list[dict], *, outcome: str, arm_names, benefit="higher
                           categories=categories),))
     blocks = outcome_rows(trial, trial.outcomes[0], methods, level)
     fmt = resolve_format(fmt, output)
-    emit(lambda s: render(blocks, fmt, s, title=title), output)
+    emit_quietly(lambda s: render(blocks, fmt, s, title=title), output)
 
 
 BENEFIT = click.option("--benefit", type=click.Choice(["higher", "lower"]), default="higher",
