@@ -73,8 +73,6 @@ def cell_problem(name: str, text: str) -> str | None:
                 return f"column {name}: {_show(text)} is not {expect}"
         if len(parts) < 2:
             return f"column {name}: {_show(text)} has 1 category; expected at least 2 ({expect})"
-        if sum(float(p) for p in parts) < 1:
-            return f"column {name}: {_show(text)} sums to 0; expected at least 1 participant"
         return None
     problem = _bad_number(t, rule)
     if problem is None:
@@ -346,8 +344,7 @@ def _counts(texts):
             c = tuple(float(p) for p in t.split(";"))
         except ValueError:
             c = ()
-        if len(c) < 2 or not all(math.isfinite(x) and x >= 0 and x == math.floor(x) for x in c) \
-                or sum(c) < 1:
+        if len(c) < 2 or not all(math.isfinite(x) and x >= 0 and x == math.floor(x) for x in c):
             bad[i] = True
         out.append(c)
     return out, bad

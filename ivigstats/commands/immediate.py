@@ -112,8 +112,6 @@ class Categories(_ArmType):
         if len(parts) < 2:
             raise ValueError(f"expected {self.shape}, at least 2 categories")
         counts = tuple(_whole(p, f"count {i + 1}") for i, p in enumerate(parts))
-        if sum(counts) < 1:
-            raise ValueError("all counts are 0; expected at least one participant")
         return {"n": sum(counts), "counts": counts}
 
 
