@@ -392,9 +392,6 @@ def _ordinal(v, methods, level, benefit, outcome, arms) -> list[RowBlock]:
                      methods, level, benefit, outcome, arms) for g in groups]
     if len(parts) == 1:
         return parts[0]
-    if not parts:
-        return _blocks("ordinal", [np.zeros((0, 2)), np.zeros((0, 2))], methods, level,
-                       benefit, outcome, arms)
     order = np.argsort(np.concatenate(groups), kind="stable")
     return [_merge([p[j] for p in parts], order) for j in range(len(parts[0]))]
 

@@ -471,3 +471,12 @@ def _core(kind, m, cases, level):
         return Result(m.measure, m.method, level, **fields)
     cols = np.array([[float(x) for x in _case_cells(kind, c)] for c in cases]).T
     return func(*cols, level=level, **({"benefit": "higher"} if m.needs_benefit else {}))
+
+
+@pytest.mark.parametrize("fmt, expected", [("csv", ",".join(NAMES) + "\n"), ("json", "[]\n"),
+                                           ("jsonl", "")])
+def test_every_row_skipped_gives_an_empty_result(run, tmp_path, fmt, expected):
+    path = write(tmp_path, "counts1,counts2\n1;2,x\n1;2,1;2;3\n")
+    result = run("batch", path, "-f", fmt, "--on-error", "skip")
+    assert result.exit_code == 0 and result.stdout == expected
+    assert "skipped 2 malformed rows of 2 (lines 2, 3)" in result.stderr

@@ -132,6 +132,9 @@ class _Pool:
         try:
             for chunk in chain(head, chunks):
                 skipped.extend(chunk.skipped)
+                if not chunk.ids:  # every row of the chunk skipped
+                    advance(chunk.nbytes)
+                    continue
                 if self.pool is None:
                     writer.write(core.compute(task[0], chunk, task[1], task[2], **task[4]))
                     advance(chunk.nbytes)
