@@ -384,7 +384,7 @@ def yates_chi2(events1, n1, events2, n2, level=0.95):
     return _chi2("yates_chi2", events1, n1, events2, n2, level, yates=True)
 
 
-def _bisect(f, lo, hi, target, iterations=100):
+def _bisect(f, lo, hi, target, iterations=62):
     """Vectorised bisection for decreasing ``f``: the point in [lo, hi] where f = target."""
     for _ in range(iterations):
         mid = 0.5 * (lo + hi)
@@ -437,14 +437,15 @@ def risk_difference_miettinen_nurminen(events1, n1, events2, n2, level=0.95):
 
     Notes
     -----
-    ``z(delta) = (p1 - p2 - delta) / sqrt((r1(1-r1)/n1 + r2(1-r2)/n2) N/(N-1))`` with ``(r1, r2)``
-    the MLE under ``p1 - p2 = delta`` (closed-form cubic root, Miettinen & Nurminen 1985
-    appendix; Farrington & Manning 1990, then 3 Newton steps on the cubic: the trigonometric
-    form loses digits when two roots nearly meet, e.g. double-zero tables with large n). The limits solve ``z = +-z_{1-alpha/2}`` by 100
-    vectorised bisection steps on [-1, estimate] and [estimate, 1], so every valid table gives
-    an interval (statsmodels' root finder raises on some ordinary tables). Tables where events are
-    the majority are solved for the non-events (``RD -> -RD``), which keeps digits near p = 1. The test is NaN, with
-    a note, when no one or everyone had the event.
+    ``z(delta) = (p1 - p2 - delta) / sqrt((r1(1-r1)/n1 + r2(1-r2)/n2) N/(N-1))`` with
+    ``(r1, r2)`` the MLE under ``p1 - p2 = delta``: the closed-form cubic root of Miettinen &
+    Nurminen (1985, appendix; Farrington & Manning 1990) polished by 3 Newton steps (the
+    trigonometric form loses digits when two roots nearly meet, e.g. double zero with large n).
+    Tables where events are the majority are solved for the non-events (``RD -> -RD``), keeping
+    digits near p = 1. The limits solve ``z = +-z_{1-alpha/2}`` by 62 vectorised bisection steps
+    on [-1, estimate] and [estimate, 1], so every valid table gives an interval (statsmodels'
+    root finder raises on many ordinary tables). The test is NaN, with a note, when no one or
+    everyone had the event.
 
     References
     ----------
@@ -574,8 +575,8 @@ def risk_ratio_koopman(events1, n1, events2, n2, level=0.95):
     with np.errstate(divide="ignore", invalid="ignore"):
         centre = np.log((e1 + 0.5) / (n1 + 0.5)) - np.log((e2 + 0.5) / (n2 + 0.5))
         f = lambda t: _koopman_z(t, e1, n1, e2, n2)  # noqa: E731
-        low = np.where(e1 == 0, 0.0, np.exp(_bisect(f, centre - 80, centre + 80, q, 120)))
-        high = np.where(e2 == 0, np.inf, np.exp(_bisect(f, centre - 80, centre + 80, -q, 120)))
+        low = np.where(e1 == 0, 0.0, np.exp(_bisect(f, centre - 80, centre + 80, q, 70)))
+        high = np.where(e2 == 0, np.inf, np.exp(_bisect(f, centre - 80, centre + 80, -q, 70)))
         est = np.where(none, np.nan, (e1 / n1) / (e2 / n2))
         z = np.where(none | every, np.nan, f(np.zeros_like(e1)))
     return Result(measure="risk_ratio", method="koopman", conf_level=level, estimate=est,
