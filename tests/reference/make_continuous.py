@@ -1,0 +1,31 @@
+"""Second reference for the continuous t tests: scipy.stats.ttest_ind_from_stats.
+
+Reads the cases of continuous_r.json (so both references use the same inputs) and writes
+continuous_py.json. No ivigstats code is imported. Rerun from the repository root:
+    python tests/reference/make_continuous.py
+"""
+
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import scipy
+from scipy import stats
+
+HERE = Path(__file__).resolve().parent
+cases = json.loads((HERE / "continuous_r.json").read_text())["cases"]
+out = []
+for case in cases:
+    m1, s1, n1, m2, s2, n2 = case["arms"]
+    expected = {}
+    for key, equal in (("welch", False), ("student", True)):
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            r = stats.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=equal)
+        if np.isfinite(r.statistic):
+            expected[key] = {"statistic": float(r.statistic), "p_value": float(r.pvalue)}
+    out.append({"arms": case["arms"], "tag": case["tag"], "expected": expected})
+(HERE / "continuous_py.json").write_text(json.dumps(
+    {"scipy": scipy.__version__, "cases": out}, allow_nan=False))
+print(len(out), "cases")
