@@ -12,6 +12,7 @@ import numpy as np
 
 from ivigstats.stats.result import Result, as_float_arrays, notes
 
+UNBOUNDED = "the effect's interval includes no benefit, so the ratio is unbounded on one side"
 IGNORES = ("ignores discounting, adverse events and their costs, quality of life and "
            "costs other than the stated annual cost per patient")
 
@@ -75,8 +76,7 @@ def cost_per_outcome_avoided(cost1, cost2, effect, effect_low, effect_high, year
         at_lo = np.where(lo > 0, extra / lo, np.inf * np.sign(extra))
     low, high = np.fmin(at_hi, at_lo), np.fmax(at_hi, at_lo)
     note = notes(e.size, (np.ones(e.size, bool), IGNORES),
-                 (benefit & crosses, "the effect's interval includes no benefit, so the "
-                  "ratio is unbounded on one side"),
+                 (benefit & crosses, UNBOUNDED),
                  (~benefit, "no benefit at the point estimate: no cost per outcome avoided"))
     low = np.where(benefit, low, np.nan)
     high = np.where(benefit, high, np.nan)

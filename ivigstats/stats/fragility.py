@@ -130,10 +130,11 @@ def _significance(events1, n1, events2, n2, level, test):
 def _walsh(a, n1, c, n2, alpha, p0, test):
     """Walsh's index: events added to the arm with fewer events until P >= alpha."""
     sig = p0 < alpha
-    one = np.where(sig, _first_flip(a, n1, c, n2, np.ones_like(a), n1 - a, test, alpha, False),
-                   np.nan)
-    two = np.where(sig, _first_flip(c, n2, a, n1, np.ones_like(a), n2 - c, test, alpha, False),
-                   np.nan)
+    ones = np.ones_like(a)
+    one = _first_flip(a, n1, c, n2, ones, np.where(sig & (a <= c), n1 - a, 0), test, alpha,
+                      False)
+    two = _first_flip(c, n2, a, n1, ones, np.where(sig & (c <= a), n2 - c, 0), test, alpha,
+                      False)
     fi = np.where(a < c, one, np.where(c < a, two, np.fmin(one, two)))
     arm = np.where(a < c, 1, np.where(c < a, 2, np.where(one <= two, 1, 2)))
     return np.where(sig, fi, 0.0), arm
@@ -257,16 +258,29 @@ def reverse_fragility_index(events1, n1, events2, n2, level=0.95, test="fisher")
     """
     a, n1, c, n2, alpha, p0 = _significance(events1, n1, events2, n2, level, test)
     ns = p0 >= alpha
-    lower1 = a * n2 <= c * n1  # arm 1 has the lower (or equal) proportion
+    best = np.full(a.shape, np.nan)
+    arm = np.ones(a.shape, dtype=int)
+    moved_up = np.zeros(a.shape, dtype=bool)
     ones = np.ones_like(a)
-    # arm 1 moves away from arm 2: down if it is lower, up if higher; likewise arm 2
-    k1 = _first_flip(a, n1, c, n2, np.where(lower1, -ones, ones),
-                     np.where(ns, np.where(lower1, a, n1 - a), 0), test, alpha, True)
-    k2 = _first_flip(c, n2, a, n1, np.where(lower1, ones, -ones),
-                     np.where(ns, np.where(lower1, n2 - c, c), 0), test, alpha, True)
-    rfi = np.where(ns, np.fmin(k1, k2), 0.0)
-    arm = np.where(np.isnan(k2) | (k1 <= k2), 1, 2)
-    moved_up = np.where(arm == 1, ~lower1, lower1)
+    tie = a * n2 == c * n1  # equal proportions: either arm may move either way
+    for lower1 in (a * n2 <= c * n1, np.where(tie, False, a * n2 <= c * n1)):
+        # arm 1 moves away from arm 2 (down if it is the lower); arm 2 likewise; arm 2 is
+        # searched only up to the best count found so far
+        k1 = _first_flip(a, n1, c, n2, np.where(lower1, -ones, ones),
+                         np.where(ns, np.where(lower1, a, n1 - a), 0), test, alpha, True)
+        take = ~np.isnan(k1) & ~(k1 >= best)
+        best, arm, moved_up = (np.where(take, k1, best), np.where(take, 1, arm),
+                               np.where(take, ~lower1, moved_up))
+        cap = np.where(np.isnan(best), np.inf, best - 1)
+        k2 = _first_flip(c, n2, a, n1, np.where(lower1, ones, -ones),
+                         np.where(ns, np.minimum(np.where(lower1, n2 - c, c), cap), 0),
+                         test, alpha, True)
+        take = ~np.isnan(k2) & ~(k2 >= best)
+        best, arm, moved_up = (np.where(take, k2, best), np.where(take, 2, arm),
+                               np.where(take, lower1, moved_up))
+        if not tie.any():
+            break
+    rfi = np.where(ns, best, 0.0)
     return Result("reverse_fragility_index", test, level, estimate=rfi, p_value=p0,
                   note=_reverse_notes(a, n1, c, n2, rfi, arm, moved_up, alpha, p0))
 

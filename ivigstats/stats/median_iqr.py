@@ -204,7 +204,7 @@ def mean_sd_from_quantiles(n, median, *, minimum=None, maximum=None, q1=None, q3
     scenario = _scenario(minimum, maximum, q1, q3)
     if mean_method not in MEAN_METHODS or sd_method not in SD_METHODS:
         raise ValueError(f"mean_method in {MEAN_METHODS}, sd_method in {SD_METHODS}")
-    kw = dict(minimum=minimum, maximum=maximum, q1=q1, q3=q3)
+    kw = {"minimum": minimum, "maximum": maximum, "q1": q1, "q3": q3}
     mean = (mean_luo if mean_method == "luo" else mean_wan)(n, median, **kw)
     if scenario == "five" and sd_method == "shi":
         sd, sd_name = sd_shi(n, **kw), "shi"
