@@ -21,15 +21,23 @@ import math
 from ivigstats.audit._common import Finding, half_unit, num
 
 
-def grim_sums(mean: float, n: int, step: float = 1.0) -> list[int]:
-    """The whole T for which ``step * T / n`` rounds to the printed ``mean``."""
-    h = half_unit(mean) * (1 + 1e-9)
+def _half(x: float, decimals: int | None) -> float:
+    return (half_unit(x) if decimals is None else 0.5 * 10.0 ** -decimals) * (1 + 1e-9)
+
+
+def grim_sums(mean: float, n: int, step: float = 1.0, decimals: int | None = None) -> list[int]:
+    """The whole T for which ``step * T / n`` rounds to the printed ``mean``.
+
+    ``decimals``: places printed (default: as many as the float shows, so a printed 1.30 read
+    as the float 1.3 is taken at 1 decimal, which can only make the check more lenient).
+    """
+    h = _half(mean, decimals)
     lo = math.ceil((mean - h) * n / step - 1e-9)
     hi = math.floor((mean + h) * n / step + 1e-9)
     return list(range(lo, hi + 1))
 
 
-def grim(mean: float, n: int, step: float = 1.0) -> bool:
+def grim(mean: float, n: int, step: float = 1.0, decimals: int | None = None) -> bool:
     """Whether a printed ``mean`` of ``n`` multiples of ``step`` is possible (GRIM).
 
     >>> grim(5.93, 49)   # Brown & Heathers' example in The Economist, 18 June 2016
@@ -37,19 +45,20 @@ def grim(mean: float, n: int, step: float = 1.0) -> bool:
     >>> grim(5.92, 49)
     True
     """
-    return bool(grim_sums(mean, n, step))
+    return bool(grim_sums(mean, n, step, decimals))
 
 
-def grimmer(mean: float, sd: float, n: int, step: float = 1.0) -> bool:
+def grimmer(mean: float, sd: float, n: int, step: float = 1.0,
+            decimals: int | None = None) -> bool:
     """Whether a printed ``mean`` and ``sd`` of ``n`` multiples of ``step`` are possible.
 
     Necessary conditions only (GRIM, then a whole sum of squares of the right parity within
     the SD's rounding interval). ``n = 1`` has no SD; returns the GRIM result.
     """
-    sums = grim_sums(mean, n, step)
+    sums = grim_sums(mean, n, step, decimals)
     if n < 2 or not sums:
         return bool(sums)
-    h = half_unit(sd) * (1 + 1e-9)
+    h = _half(sd, decimals)
     s_lo, s_hi = max(sd - h, 0.0) / step, (sd + h) / step
     for t in sums:
         q_lo = (n - 1) * s_lo ** 2 + t * t / n

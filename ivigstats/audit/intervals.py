@@ -23,12 +23,12 @@ def _scale(values, log):
 def consistent(estimate, low, high, log=False) -> tuple[bool, bool]:
     """``(inside, symmetric)`` allowing for the printed rounding of all three numbers.
 
-    ``inside``: ``low <= high`` and the estimate within the interval once each number may be
-    anywhere that rounds to it. ``symmetric``: some values that round to the printed ones have
+    ``inside``: ``low <= estimate <= high`` as printed (rounding cannot carry a printed value
+    across a different printed bound). ``symmetric``: some values that round to the printed ones have
     the estimate exactly at the midpoint (on the log scale when ``log``).
     """
     he, hl, hh = half_unit(estimate), half_unit(low), half_unit(high)
-    inside = low <= high and low - hl <= estimate + he and estimate - he <= high + hh
+    inside = low <= estimate <= high  # printed values: rounding cannot move one across a bound
     if log and min(estimate - he, low - hl) <= 0:
         return inside, True  # not checkable on the log scale
     e_lo, e_hi = _scale((estimate - he, estimate + he), log)
@@ -83,8 +83,7 @@ def interval_finding(outcome_id, what, estimate, low, high, level=0.95, log=Fals
     ci = f"{level:.0%} CI {num(low)} to {num(high)}"
     if low > high:
         problem = f"{what}: the {ci} has its lower bound above its upper bound"
-        if not (low - half_unit(low) <= estimate + half_unit(estimate) and estimate
-                - half_unit(estimate) <= high + half_unit(high)):
+        if not high <= estimate <= low:
             problem += f" and excludes the estimate {num(estimate)}"
     elif not inside:
         problem = f"{what}: the estimate {num(estimate)} lies outside its {ci}"
