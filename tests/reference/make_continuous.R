@@ -2,6 +2,7 @@
 # Rerun from the repository root:  Rscript tests/reference/make_continuous.R
 # Needs (Debian packages): r-base-core, r-cran-metafor, r-cran-jsonlite, r-cran-effectsize.
 #
+# Expected values are keyed "measure.method"; inputs use batch's column names.
 # Sources per pair (see docs/methods/continuous.md):
 #   mean_difference/welch, /student  t.test(var.equal = FALSE / TRUE) on samples built to have
 #                                    exactly the printed mean and SD (scale(1:n) * sd + mean)
@@ -53,7 +54,7 @@ one <- function(cs) {
   out <- list()
   for (eq in c(FALSE, TRUE)) {
     t <- tryCatch(t.test(x, y, var.equal = eq), error = function(e) NULL)
-    key <- if (eq) "student" else "welch"
+    key <- if (eq) "mean_difference.student" else "mean_difference.welch"
     out[[key]] <- if (is.null(t)) list(error = "t.test failed") else
       list(estimate = cs$m1 - cs$m2, std_error = unname(t$stderr), conf_low = t$conf.int[1],
            conf_high = t$conf.int[2], statistic = unname(t$statistic), df = unname(t$parameter),
@@ -69,26 +70,31 @@ one <- function(cs) {
          statistic = s$zi, p_value = s$pval)
   }
   pooled_ok <- (cs$s1 > 0 || cs$s2 > 0)
-  out$hedges_g <- if (pooled_ok) from_escalc("SMD") else list(error = "pooled SD 0")
-  out$glass_delta <- if (cs$s2 > 0 && cs$n2 >= 3) from_escalc("SMD1H") else list(error = "control SD 0")
-  out$ratio_of_means <- if (cs$m1 > 0 && cs$m2 > 0) from_escalc("ROM", log = TRUE) else
+  out[["smd.hedges_g"]] <- if (pooled_ok) from_escalc("SMD") else list(error = "pooled SD 0")
+  out[["smd.glass_delta"]] <- if (cs$s2 > 0 && cs$n2 >= 3) from_escalc("SMD1H") else list(error = "control SD 0")
+  out[["ratio_of_means.log"]] <- if (cs$m1 > 0 && cs$m2 > 0) from_escalc("ROM", log = TRUE) else
     list(error = "non-positive mean")
   if (pooled_ok && cs$n1 + cs$n2 <= 2e5) {
     d <- effectsize::cohens_d(x, y, pooled_sd = TRUE, ci = NULL)$Cohens_d
     se <- sqrt(1 / cs$n1 + 1 / cs$n2 + d^2 / (2 * (cs$n1 + cs$n2)))
     z <- d / se
-    out$cohen_d <- list(estimate = d, std_error = se, conf_low = d - qnorm(0.975) * se,
+    out[["smd.cohen_d"]] <- list(estimate = d, std_error = se, conf_low = d - qnorm(0.975) * se,
                         conf_high = d + qnorm(0.975) * se, statistic = z, p_value = 2 * pnorm(-abs(z)))
   }
   out
 }
 
-result <- lapply(cases, function(cs) list(arms = c(cs$m1, cs$s1, cs$n1, cs$m2, cs$s2, cs$n2),
-                                          tag = cs$tag, expected = one(cs)))
+result <- lapply(cases, function(cs) list(mean1 = cs$m1, sd1 = cs$s1, n1 = cs$n1, mean2 = cs$m2,
+                                          sd2 = cs$s2, n2 = cs$n2, tag = cs$tag,
+                                          expected = one(cs)))
+# SD 0 is refused by the trial loader, batch and the immediate commands (SD must be > 0), but
+# the core handles it: those cases go to "core_only_cases", which tests/stats reads and batch
+# tests do not.
+zero_sd <- vapply(result, function(r) r$sd1 == 0 || r$sd2 == 0, logical(1))
 writeLines(toJSON(list(r_version = R.version.string,
                        metafor = as.character(packageVersion("metafor")),
                        effectsize = as.character(packageVersion("effectsize")),
-                       cases = result),
+                       cases = result[!zero_sd], core_only_cases = result[zero_sd]),
                   auto_unbox = TRUE, digits = NA, na = "string"),
            "tests/reference/continuous_r.json")
 cat(length(result), "cases\n")

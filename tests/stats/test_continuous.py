@@ -15,11 +15,13 @@ import pytest
 from ivigstats import methods
 
 REF = Path(__file__).resolve().parents[1] / "reference"
-R = json.loads((REF / "continuous_r.json").read_text())["cases"]
-PY = json.loads((REF / "continuous_py.json").read_text())["cases"]
+_R = json.loads((REF / "continuous_r.json").read_text())
+R = _R["cases"] + _R["core_only_cases"]  # the latter: SD 0, refused by the loader
+_PY = json.loads((REF / "continuous_py.json").read_text())
+PY = _PY["cases"] + _PY["core_only_cases"]
 PAIRS = methods.for_kind("continuous")
 FIELDS = ("estimate", "std_error", "conf_low", "conf_high", "statistic", "df", "p_value")
-KEY = {"ratio_of_means/log": "ratio_of_means"}  # fixture key when it is not the method name
+ARMS = ("mean1", "sd1", "n1", "mean2", "sd2", "n2")
 MIN_CASES = 50
 
 
@@ -30,7 +32,7 @@ def _num(v):
 
 
 def _cases(source, key, errors=False):
-    rows = [(c["arms"], c["expected"][key]) for c in source if key in c["expected"]
+    rows = [([c[k] for k in ARMS], c["expected"][key]) for c in source if key in c["expected"]
             and (("error" in c["expected"][key]) == errors)]
     return np.array([a for a, _ in rows], dtype=float).reshape(-1, 6), [e for _, e in rows]
 
@@ -41,14 +43,14 @@ def _run(m, arms, level=0.95):
 
 @pytest.mark.parametrize("m", PAIRS, ids=lambda m: m.key)
 def test_every_pair_has_fixture_coverage(m):
-    arms, _ = _cases(R, KEY.get(m.key, m.method))
+    arms, _ = _cases(R, f"{m.measure}.{m.method}")
     assert len(arms) >= MIN_CASES
 
 
 @pytest.mark.parametrize("source", ["R", "py"])
 @pytest.mark.parametrize("m", PAIRS, ids=lambda m: m.key)
 def test_against_reference(m, source):
-    arms, expected = _cases(R if source == "R" else PY, KEY.get(m.key, m.method))
+    arms, expected = _cases(R if source == "R" else PY, f"{m.measure}.{m.method}")
     if not expected:
         pytest.skip(f"{source} has no {m.key} values (R covers it)")
     result = _run(m, arms)
@@ -76,7 +78,7 @@ def test_against_reference(m, source):
 
 @pytest.mark.parametrize("m", PAIRS, ids=lambda m: m.key)
 def test_not_estimable_in_r_is_nan_with_a_note(m):
-    arms, _ = _cases(R, KEY.get(m.key, m.method), errors=True)
+    arms, _ = _cases(R, f"{m.measure}.{m.method}", errors=True)
     if not len(arms):
         pytest.skip("R estimated every case")
     result = _run(m, arms)
@@ -86,7 +88,7 @@ def test_not_estimable_in_r_is_nan_with_a_note(m):
 
 def test_level_changes_only_the_interval():
     m = next(m for m in PAIRS if m.key == "mean_difference/welch")
-    arms, _ = _cases(R, "welch")
+    arms, _ = _cases(R, "mean_difference.welch")
     r95, r90 = _run(m, arms), _run(m, arms, level=0.90)
     np.testing.assert_array_equal(r95.p_value, r90.p_value)
     assert (r90.conf_high - r90.conf_low < r95.conf_high - r95.conf_low).all()
