@@ -171,3 +171,81 @@ def test_unreadable_input_exits_2_with_one_line(run, content, message):
 def test_missing_file_exits_2(run, tmp_path):
     result = run("check", str(tmp_path / "nope.toml"))
     assert result.exit_code == 2 and "cannot read file" in result.stderr
+
+
+# ------------------------------------------------------------------ every check through the CLI
+
+BROKEN = """
+[trial]
+id = "broken"
+title = "constructed problems"
+citation = "none"
+follow_up_years = 1
+randomised = 100
+[[arms]]
+id = "a"
+label = "A"
+n = 40
+[[arms]]
+id = "b"
+label = "B"
+n = 50
+[[outcomes]]
+id = "score"
+label = "score on a 1-7 scale"
+kind = "continuous"
+benefit = "higher"
+granularity = 1
+  [outcomes.arms.a]
+  mean = 5.93
+  sd = 1.2
+  n = 49
+  [outcomes.arms.b]
+  mean = 3.5
+  sd = 0.01
+  n = 10
+[[outcomes]]
+id = "event"
+label = "event"
+kind = "binary"
+benefit = "lower"
+  [outcomes.arms.a]
+  events = 45
+  [outcomes.arms.b]
+  events = 30
+  [outcomes.reported]
+  p_value = 0.2
+[[outcomes]]
+id = "ratio"
+label = "reported ratio"
+kind = "binary"
+benefit = "lower"
+  [outcomes.arms.a]
+  events = 10
+  [outcomes.arms.b]
+  events = 20
+  [outcomes.reported]
+  measure = "risk_ratio"
+  estimate = 0.62
+  conf_low = 0.32
+  conf_high = 1.9
+  p_value = 0.004
+"""
+
+
+def test_every_check_fails_on_constructed_problems(run):
+    code, rows = findings(run, "-", input=BROKEN)
+    assert code == 1
+    got = serious(rows)
+    assert ("broken", "totals", "error") in got                  # 40 + 50 != 100
+    assert ("score", "totals", "error") in got                   # analysed 49 > randomised 40
+    assert ("score", "grim", "error") in got                     # 5.93 with n = 49
+    assert ("score", "grimmer", "error") in got                  # SD 0.01 with mean 3.5, n = 10
+    assert ("event", "counts", "error") in got                   # 45 events of 40
+    assert "45 is more than n = 40" in one(rows, "event", "p_value", "info")["message"]
+    assert ("ratio", "interval", "warning") in got               # 0.62 not the geometric midpoint
+    assert ("ratio", "p_value", "error") in got                  # 0.004 vs every RR method
+    ratio_p = one(rows, "ratio", "p_value", "error")
+    assert "decision error" in ratio_p["message"] and "risk_ratio/katz_log" in ratio_p["message"]
+    assert "test/pearson_chi2" not in ratio_p["message"]        # the named measure only
+    assert rows[0]["outcome"] == "broken"                        # trial-level findings first

@@ -68,7 +68,7 @@ def p_values_over_counts(outcome, a1, a2, methods, level=0.95) -> dict:
         func = m.load()
         res = func(*args, level=level, benefit=outcome.benefit) if m.needs_benefit else \
             func(*args, level=level)
-        if res.p_value is not None:
+        if res.p_value is not None and np.isfinite(res.p_value).any():
             out[m.key] = np.asarray(res.p_value, dtype=float)
     return out
 

@@ -54,8 +54,13 @@ def recomputed(trial, outcome, a1, a2, methods, level=0.95):
     from ivigstats.audit.intervals import repaired
     from ivigstats.audit.percent_range import p_values_over_counts
 
+    broken = [f"{a.arm}: {what}" for a in (a1, a2) for where, what in a.issues
+              if where.endswith((".events", ".counts"))]
+    if broken:
+        return {}, broken
     if outcome.kind in ("binary", "ordinal"):
-        return p_values_over_counts(outcome, a1, a2, methods, level), []
+        with np.errstate(all="ignore"):
+            return p_values_over_counts(outcome, a1, a2, methods, level), []
     notes = []
     if outcome.kind == "continuous":
         fixed = []
@@ -77,15 +82,17 @@ def recomputed(trial, outcome, a1, a2, methods, level=0.95):
         if m.per_arm or m.kind != outcome.kind:
             continue
         func = m.load()
-        res = func(*args, level=level, benefit=outcome.benefit) if m.needs_benefit else \
-            func(*args, level=level)
+        with np.errstate(all="ignore"):
+            res = func(*args, level=level, benefit=outcome.benefit) if m.needs_benefit else \
+                func(*args, level=level)
         if res.p_value is not None and np.isfinite(res.p_value).any():
             out[m.key] = np.asarray(res.p_value, dtype=float)
     return out, notes + [d for d in derived if d.startswith("SD of")]
 
 
 def _shown(p: np.ndarray) -> str:
-    lo, hi = float(np.nanmin(p)), float(np.nanmax(p))
+    finite = p[np.isfinite(p)]
+    lo, hi = float(finite.min()), float(finite.max())
     return f"P = {p_text(lo)}" if p_text(lo) == p_text(hi) else \
         f"P = {p_text(lo)} to {p_text(hi)} over the counts the percentages allow"
 
@@ -97,7 +104,8 @@ def p_value_finding(outcome, label, computed: dict, notes, reported, relation="=
         why = "; ".join(notes) or "no applicable method"
         return Finding(outcome.id, "p_value", "info",
                        f"{label}: reported {printed} cannot be recomputed ({why})",
-                       "give each arm's SD, SE or CI to check it")
+                       "give each arm's SD, SE or CI to check it" if "no SD" in why
+                       else "correct the numbers above first")
     yes = [k for k, p in computed.items() if p_matches(p, reported, relation).any()]
     no = [k for k in computed if k not in yes]
     listing = lambda keys: ", ".join(f"{k} ({_shown(computed[k])})" for k in keys)
