@@ -99,11 +99,11 @@ def check(trial) -> list[Finding]:
                     "check the SD (an SE or a rounding slip?) and the n"))
                 continue
             passed.append(f"{arm.id} {num(a.mean)}" + (f" (SD {num(a.sd)})" if a.sd else "")
-                          + f", n = {a.n}")
+                          + f" of {a.n}")
         if passed:
-            note = "" if informative else "; with these n every printed value is possible, " \
-                "so the check cannot detect an error here"
+            note = "" if informative else " (uninformative at these n: every printed value " \
+                "is possible)"
             findings.append(Finding(outcome.id, "grim", "info",
-                                    f"means possible in steps of {num(step)}: "
-                                    + "; ".join(passed) + note))
+                                    f"possible in steps of {num(step)}: " + ", ".join(passed)
+                                    + note))
     return findings

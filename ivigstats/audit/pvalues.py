@@ -109,7 +109,7 @@ def p_value_finding(outcome, label, computed: dict, notes, reported, relation="=
     yes = [k for k, p in computed.items() if p_matches(p, reported, relation).any()]
     no = [k for k in computed if k not in yes]
     listing = lambda keys: ", ".join(f"{k} ({_shown(computed[k])})" for k in keys)
-    from_ = f" [{'; '.join(notes)}]" if notes else ""
+    from_ = f" (inputs: {'; '.join(notes)})" if notes else ""
     if yes:
         msg = f"{label}: reported {printed} is reproduced by {listing(yes)}"
         if no:
