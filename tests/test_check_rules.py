@@ -240,3 +240,26 @@ def test_sd_from_p_edges():
                                   (3.0, 0.5), (0.0037, 5e-05)])
 def test_half_unit(x, h):
     assert half_unit(x) == pytest.approx(h)
+
+
+# ------------------------------------------------------------------ properties
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 20), min_size=2, max_size=200), st.sampled_from([1.0, 0.5]),
+       st.integers(1, 3))
+def test_real_data_always_pass_grim_and_grimmer(scores, step, places):
+    """Means and SDs computed from whole multiples of the step, then rounded, are possible."""
+    values = np.array(scores) * step
+    mean, sd = round(float(values.mean()), places), round(float(values.std(ddof=1)), places)
+    assert grim(mean, len(values), step, decimals=places)
+    assert grimmer(mean, sd, len(values), step, decimals=places)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.floats(1e-6, 0.999), st.integers(2, 4))
+def test_a_p_rounded_for_printing_is_reproduced_by_itself(p, places):
+    printed = round(p, places)
+    other = round(printed + 2 * 10.0 ** -places, places)
+    assume(printed > 0 and half_unit(other) == pytest.approx(0.5 * 10.0 ** -places))
+    assert p_matches(p, printed)[()]
+    assert not p_matches(p, other)[()]
