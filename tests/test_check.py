@@ -230,6 +230,23 @@ benefit = "lower"
   conf_low = 0.32
   conf_high = 1.9
   p_value = 0.004
+[[outcomes]]
+id = "md"
+label = "reported mean difference"
+kind = "continuous"
+benefit = "lower"
+  [outcomes.arms.a]
+  mean = -0.23
+  sd = 0.89
+  [outcomes.arms.b]
+  mean = 0.12
+  sd = 1.07
+  [outcomes.reported]
+  measure = "mean_difference"
+  estimate = -0.35
+  conf_low = -0.67
+  conf_high = -0.03
+  p_value = 0.03
 """
 
 
@@ -249,3 +266,6 @@ def test_every_check_fails_on_constructed_problems(run):
     assert "decision error" in ratio_p["message"] and "risk_ratio/katz_log" in ratio_p["message"]
     assert "test/pearson_chi2" not in ratio_p["message"]        # the named measure only
     assert rows[0]["outcome"] == "broken"                        # trial-level findings first
+    assert not [r for r in rows if r["outcome"] == "md" and r["severity"] != "info"]
+    implied = [r["message"] for r in rows if r["outcome"] == "md" and r["check"] == "implied_sd"]
+    assert any("CI -0.67 to -0.03 of the mean difference implies" in m for m in implied)

@@ -14,7 +14,7 @@ from numpy.testing import assert_allclose
 from ivigstats.audit import intervals, percentages
 from ivigstats.audit._common import half_unit
 from ivigstats.audit.grim import grim, grimmer
-from ivigstats.audit.implied import sd_from_p
+from ivigstats.audit.implied import sd_from_difference_ci, sd_from_p
 from ivigstats.audit.pvalues import p_matches, p_value_finding, reported_significant
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -219,6 +219,13 @@ def test_sd_from_p_against_r():
     assert_allclose(t, [r["t"] for r in rows], rtol=1e-9)
     assert_allclose(se, [r["se"] for r in rows], rtol=1e-9)
     assert_allclose(sd, [r["sd"] for r in rows], rtol=1e-9)
+
+
+def test_sd_from_difference_ci_against_r():
+    rows = R["sd_from_difference_ci"]
+    for r in rows:
+        sd, se = sd_from_difference_ci(r["lo"], r["hi"], r["n1"], r["n2"], r["level"])
+        assert_allclose([se[0], sd[0]], [r["se"], r["sd"]], rtol=1e-9)
 
 
 def test_sd_from_p_cochrane_worked_example():

@@ -63,6 +63,43 @@ def sd_from_p(mean_difference, p_value, n1, n2):
     return sd, se, t
 
 
+def sd_from_difference_ci(lower, upper, n1, n2, level=0.95):
+    """Common within-group SD implied by a t interval for a difference of two means.
+
+    Parameters
+    ----------
+    lower, upper : array_like
+        Confidence limits of the mean difference.
+    n1, n2 : array_like
+        Group sizes (n1 + n2 >= 3).
+    level : float
+        Confidence level of the interval.
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``(sd, se)``: ``se = (upper - lower) / (2 t_{1 - alpha/2}(n1 + n2 - 2))`` and
+        ``sd = se / sqrt(1/n1 + 1/n2)``.
+
+    References
+    ----------
+    .. [1] Higgins JPT et al. (eds). Cochrane Handbook for Systematic Reviews of
+       Interventions, version 6.4, 2023, section 6.5.2.3.
+
+    Examples
+    --------
+    >>> sd, se = sd_from_difference_ci(-0.67, -0.03, 75, 73)
+    >>> round(float(se[0]), 4), round(float(sd[0]), 3)
+    (0.1619, 0.985)
+    """
+    from scipy import special
+
+    lo, hi, n1, n2 = (np.atleast_1d(np.asarray(x, dtype=float)) for x in (lower, upper, n1, n2))
+    q = special.stdtrit(n1 + n2 - 2, 1 - (1 - level) / 2)
+    se = (hi - lo) / (2 * q)
+    return se / np.sqrt(1 / n1 + 1 / n2), se
+
+
 def _arm_sd(a):
     """(label, SD) pairs an arm prints or implies: its SD, and the SD from its CI."""
     from ivigstats.audit.intervals import repaired
@@ -95,6 +132,19 @@ def check(trial) -> list[Finding]:
                 f"{arm.id}: the {a.ci_level:.0%} CI {num(a.ci[0])} to {num(a.ci[1])} (n = {a.n}) "
                 f"implies SE {sig(sd / np.sqrt(a.n))} and SD {sig(sd)} (t, {a.n - 1} df){beside}"))
         rep = outcome.reported
+        if rep is not None and rep.measure == "mean_difference" and rep.conf_low is not None:
+            for exp, ctl in trial.comparisons():
+                a1, a2 = outcome.arms.get(exp.id), outcome.arms.get(ctl.id)
+                if a1 is None or a2 is None or rep.conf_low > rep.conf_high:
+                    continue
+                sd, se = sd_from_difference_ci(rep.conf_low, rep.conf_high, a1.n, a2.n,
+                                               rep.conf_level)
+                findings.append(Finding(
+                    outcome.id, "implied_sd", "info",
+                    f"{exp.id} vs {ctl.id}: the reported {rep.conf_level:.0%} CI "
+                    f"{num(rep.conf_low)} to {num(rep.conf_high)} of the mean difference implies "
+                    f"SE {sig(float(se[0]))} and a common SD of {sig(float(sd[0]))} (t, "
+                    f"{a1.n + a2.n - 2} df)"))
         if rep is None or rep.p_value is None:
             continue
         relation = getattr(rep, "p_relation", "=") or "="

@@ -38,6 +38,12 @@ grid$t <- qt(1 - grid$p / 2, grid$n1 + grid$n2 - 2)
 grid$se <- abs(grid$md) / grid$t
 grid$sd <- grid$se / sqrt(1 / grid$n1 + 1 / grid$n2)
 
+# Cochrane Handbook 6.5.2.3: SD implied by a t interval of a mean difference, via R's qt.
+dci <- expand.grid(lo = c(-0.67, 1.2), hi = c(2.5, 7.75), n1 = c(6, 75), n2 = c(5, 73),
+                   level = c(0.9, 0.95))
+dci$se <- (dci$hi - dci$lo) / (2 * qt(1 - (1 - dci$level) / 2, dci$n1 + dci$n2 - 2))
+dci$sd <- dci$se / sqrt(1 / dci$n1 + 1 / dci$n2)
+
 # P range over counts consistent with printed percentages: 53% of 150 vs 36% of 146
 # (36% of 146 is 52 or 53; 53% of 150 is 79 or 80). R's round() is half-even, so the
 # candidates are found from the exact interval [p - 0.5, p + 0.5] instead.
@@ -49,7 +55,7 @@ combos$fisher <- mapply(function(a, c) fisher.test(two_by_two(a, 150, c, 146))$p
                         combos$a, combos$c)
 
 out <- list(as_printed = as_printed, embedded = embedded,
-            sd_from_p = grid, percent_range = list(combos = combos,
+            sd_from_p = grid, sd_from_difference_ci = dci, percent_range = list(combos = combos,
               pearson = range(combos$pearson), fisher = range(combos$fisher)),
             r_version = R.version.string)
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, pretty = TRUE),
