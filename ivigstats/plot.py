@@ -251,6 +251,11 @@ def _image_panel(ax, measure, rows, log):
     ax.axvline(null, color="grey", linestyle="--", linewidth=0.8)
     if log:
         ax.set_xscale("log")
+        from matplotlib.ticker import NullLocator
+        lo, hi = ax.get_xlim()
+        ticks = sorted(set(_ticks(lo, hi, True)) | {1.0})
+        ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+        ax.xaxis.set_minor_locator(NullLocator())
     ax.set_yticks(range(n, 0, -1), [_label(r) for r, _ in rows], fontsize=8)
     ax.set_ylim(0.3, n + 0.7)
     ax.set_xlabel(f"{measure.replace('_', ' ')}{' (log scale)' if log else ''}", fontsize=9)

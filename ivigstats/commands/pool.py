@@ -249,7 +249,15 @@ def _heterogeneity_blocks(het, by_method, outcome, k, level):
 
 def plot_option(func):
     """``--plot [FILE.svg|FILE.png]``: a forest plot in the terminal, or an image file."""
+    def check(ctx, param, value):
+        import os
+        if value not in (None, "terminal") and \
+                os.path.splitext(value)[1].lower() not in (".svg", ".png"):
+            raise click.BadParameter(f"{value!r}: expected a file name ending .svg or .png "
+                                     "(or no value: a plot in the terminal)")
+        return value
     return click.option("--plot", "plot", is_flag=False, flag_value="terminal", default=None,
+                        callback=check,
                         metavar="[FILE.svg|FILE.png]",
                         help="Draw a forest plot: in the terminal (no value), or write an image "
                              "(needs the plot extra: pip install 'ivigstats[plot]').")(func)

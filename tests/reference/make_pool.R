@@ -99,6 +99,18 @@ peto <- function(i) {
 }
 bucher <- list(tmpsmx_vs_ap = peto(14:22), ap_vs_dp = peto(9:13))
 
-write_json(list(sets = sets, bucher = bucher), "tests/reference/pool_r.json", digits = NA,
-           auto_unbox = TRUE, pretty = FALSE)
+# The embedded trials' relapse-free counts (Fazekas 1997: 40/75 vs 26/73; IFNB 1993 8 MIU:
+# 36/124 vs 18/123), as ivigstats pool and compare use them: escalc RR, rma FE/DL/REML,
+# rma.mh, and the Bucher indirect ratio of the two RRs computed here by hand.
+emb <- escalc(measure = "RR", ai = c(40, 36), n1i = c(75, 124), ci = c(26, 18), n2i = c(73, 123))
+embedded <- list(yi = as.numeric(emb$yi), vi = as.numeric(emb$vi),
+                 fits = fit_all(emb$yi, emb$vi),
+                 mh = mh_all(c(40, 36), c(75, 124), c(26, 18), c(73, 123)))
+d <- emb$yi[1] - emb$yi[2]; se <- sqrt(emb$vi[1] + emb$vi[2])
+embedded$bucher <- list(estimate = exp(d), se = se, ci_lb = exp(d - qnorm(0.975) * se),
+                        ci_ub = exp(d + qnorm(0.975) * se), zval = d / se,
+                        pval = 2 * pnorm(-abs(d / se)))
+
+write_json(list(sets = sets, bucher = bucher, embedded = embedded),
+           "tests/reference/pool_r.json", digits = NA, auto_unbox = TRUE, pretty = FALSE)
 cat("wrote", length(sets), "meta-analyses to tests/reference/pool_r.json\n")
