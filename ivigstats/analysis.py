@@ -3,6 +3,8 @@ commands and batch, so they cannot disagree."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from ivigstats import methods as registry
 from ivigstats.rows import RowBlock, block_from_result
 
@@ -42,8 +44,14 @@ def _reported_for(rep, result) -> dict | None:
     return out
 
 
-def outcome_rows(trial, outcome, methods_spec="default", level=0.95) -> list[RowBlock]:
-    """All rows for one outcome of a trial: every experimental arm against the control."""
+def outcome_rows(trial, outcome, methods_spec="default", level=0.95, *,
+                 sensitivity=None) -> list[RowBlock]:
+    """All rows for one outcome of a trial: every experimental arm against the control.
+
+    ``sensitivity`` (a :class:`Sensitivity`, default: fragility and the phi grid) adds the
+    issue-6 rows after each comparison's registry rows when ``methods_spec`` is ``default``
+    or ``all``.
+    """
     chosen = registry.select(outcome.kind, methods_spec)
     blocks: list[RowBlock] = []
     per_arm = [m for m in chosen if m.per_arm]
@@ -61,13 +69,19 @@ def outcome_rows(trial, outcome, methods_spec="default", level=0.95) -> list[Row
         blocks.extend(compare(outcome.kind, args, chosen, level, outcome=outcome.id, arms=label,
                               benefit=outcome.benefit, note="; ".join(notes),
                               reported=outcome.reported))
+        if methods_spec in ("default", "all"):
+            blocks.extend(sensitivity_rows(trial, outcome, exp, ctl, args, level,
+                                           sensitivity or Sensitivity(), note="; ".join(notes),
+                                           registered={m.key for m in chosen}))
     return blocks
 
 
-def summarize_trial(trial, methods_spec="default", level=0.95) -> list[RowBlock]:
+def summarize_trial(trial, methods_spec="default", level=0.95, *,
+                    sensitivity=None) -> list[RowBlock]:
     blocks: list[RowBlock] = []
     for outcome in trial.outcomes:
-        blocks.extend(outcome_rows(trial, outcome, methods_spec, level))
+        blocks.extend(outcome_rows(trial, outcome, methods_spec, level,
+                                   sensitivity=sensitivity))
     return blocks
 
 
@@ -138,3 +152,122 @@ def _per_arm_rows(outcome, a, methods, level) -> list[RowBlock]:
             block.columns["conf_level"][:] = float("nan")
         blocks.append(block)
     return blocks
+
+
+# ------------------------------------------------------------------ sensitivity (issue 6)
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """Which sensitivity rows :func:`outcome_rows` adds after the registry rows.
+
+    ``fragility_test`` is ``fisher`` or ``chi2`` (None: no fragility rows); ``phis`` the
+    quasi-Poisson grid for count outcomes; ``dispersion_from`` the id of a continuous outcome
+    holding the mean and SD of per-patient rates (phi and k are then estimated from it);
+    ``k`` a negative-binomial shape to apply; ``cost`` maps arm id -> annual cost per patient.
+    """
+
+    fragility_test: str | None = "fisher"
+    phis: tuple = (1.0, 1.5, 2.0, 3.0)
+    dispersion_from: str | None = None
+    k: float | None = None
+    cost: dict | None = None
+
+
+def sensitivity_rows(trial, outcome, exp, ctl, args, level, sens, *, note="",
+                     registered=frozenset()) -> list[RowBlock]:
+    """Fragility (binary), overdispersion (count) and cost rows for one comparison."""
+    label = f"{exp.id} vs {ctl.id}"
+    results = []
+    if outcome.kind == "binary" and sens.fragility_test:
+        from ivigstats.stats import fragility as fr
+        for func in (fr.fragility_index_walsh, fr.fragility_quotient_walsh,
+                     fr.reverse_fragility_index):
+            r = func(*args, level=level, test=sens.fragility_test)
+            results.append(replace(r, note=_arm_names(r.note, exp.id, ctl.id)))
+    if outcome.kind == "count":
+        results.extend(_overdispersion_results(trial, outcome, exp, ctl, args, level, sens))
+    if sens.cost is not None and outcome.kind in ("binary", "count"):
+        results.extend(_cost_results(trial, outcome, exp, ctl, args, level, sens.cost))
+    return [block_from_result(r, outcome=outcome.id, arms=label, extra_note=note)
+            for r in results if f"{r.measure}/{r.method}" not in registered]
+
+
+def _arm_names(note, name1, name2):
+    import numpy as np
+    return np.array([x.replace("arm 1", name1).replace("arm 2", name2) for x in note],
+                    dtype=object)
+
+
+def _overdispersion_results(trial, outcome, exp, ctl, args, level, sens):
+    import numpy as np
+
+    from ivigstats.errors import InputError
+    from ivigstats.stats import overdispersion as od
+    out = [od.rate_ratio_quasi_poisson(*args, level=level, phi=p) for p in sens.phis]
+    n1, n2 = outcome.arms[exp.id].n, outcome.arms[ctl.id].n
+    source = sens.dispersion_from or getattr(outcome, "rates_outcome", None)
+    if source:
+        rates = next((o for o in trial.outcomes if o.id == source), None)
+        if rates is None or rates.kind != "continuous" or exp.id not in rates.arms \
+                or ctl.id not in rates.arms:
+            raise InputError("--dispersion-from", f"{source!r} is not a continuous outcome of "
+                             f"{trial.id} with arms {exp.id} and {ctl.id}; expected the id of "
+                             "an outcome holding the mean and SD of per-patient rates")
+        r1, r2 = rates.arms[exp.id], rates.arms[ctl.id]
+        if r1.sd is None or r2.sd is None:
+            raise InputError("--dispersion-from", f"outcome {source!r} has no SD in every arm")
+        years = outcome.follow_up_years or trial.follow_up_years
+        phi, k = od.dispersion_from_rates(r1.mean, r1.sd, r1.n, r2.mean, r2.sd, r2.n, years)
+        basis = (f"from the mean and SD of per-patient rates in {source!r} ({r1.mean:g} +- "
+                 f"{r1.sd:g}, {r2.mean:g} +- {r2.sd:g}; counts = rate x {years:g} years)")
+        qp = od.rate_ratio_quasi_poisson(*args, level=level, phi=phi)
+        qp = _renamed(qp, "quasi_poisson_phi_estimated",
+                      f"phi = {phi[0]:.3g} estimated {basis}")
+        out.append(qp)
+        if np.isfinite(k[0]):
+            nb = od.rate_ratio_negative_binomial(*args, level=level, k=k, n1=n1, n2=n2)
+            out.append(_renamed(nb, "negative_binomial_k_estimated",
+                                f"k = {k[0]:.3g} estimated {basis}"))
+    if sens.k is not None:
+        out.append(od.rate_ratio_negative_binomial(*args, level=level, k=sens.k, n1=n1, n2=n2))
+    return out
+
+
+def _renamed(result, method, note):
+    import numpy as np
+    old = result.note if result.note is not None else np.full(len(result), "", dtype=object)
+    return replace(result, method=method, note=np.array(
+        [note if not x or x.startswith("negative binomial, k") else f"{note}; {x}"
+         for x in old], dtype=object))
+
+
+def _cost_results(trial, outcome, exp, ctl, args, level, cost):
+    from ivigstats.errors import InputError
+    from ivigstats.stats.cost import cost_per_outcome_avoided, rate_difference_wald
+    missing = [a for a in (exp.id, ctl.id) if a not in cost]
+    if missing:
+        raise InputError("--cost", f"no annual cost for arm {missing[0]!r}; expected "
+                         f"{exp.id}=AMOUNT,{ctl.id}=AMOUNT")
+    c1, c2 = cost[exp.id], cost[ctl.id]
+    sign = -1.0 if outcome.benefit == "lower" else 1.0
+    if outcome.kind == "count":
+        lo, est, hi = rate_difference_wald(*args, level=level)
+        years, measure = 1.0, "cost_per_event_avoided"
+    else:
+        from ivigstats.stats.binary import risk_difference_newcombe
+        rd = risk_difference_newcombe(*args, level=level)
+        lo, est, hi = rd.conf_low, rd.estimate, rd.conf_high
+        years = outcome.follow_up_years or trial.follow_up_years
+        measure = "cost_per_additional_patient" if sign > 0 else "cost_per_patient_event_avoided"
+    effect, e_lo, e_hi = sign * est, min(sign * lo, sign * hi), max(sign * lo, sign * hi)
+    r = cost_per_outcome_avoided(c1, c2, effect, e_lo, e_hi, years, measure=measure,
+                                 level=level)
+    basis = (f"annual cost {exp.id} {c1:g}, {ctl.id} {c2:g}; " +
+             ("per patient-year" if outcome.kind == "count" else f"over {years:g} years"))
+    return [_with_note(r, basis)]
+
+
+def _with_note(result, text):
+    import numpy as np
+    return replace(result, note=np.array([f"{text}; {x}" if x else text for x in result.note],
+                                         dtype=object))

@@ -4,15 +4,67 @@ from __future__ import annotations
 
 import click
 
-from ivigstats.options import analysis_options, check_methods, emit, output_options, \
-    resolve_format
+from ivigstats.options import analysis_options, check_methods, emit, output_options, resolve_format
+
+
+def parse_costs(value: str | None) -> dict | None:
+    """``ARM=AMOUNT,ARM=AMOUNT`` -> {arm: amount}; a usage error names the bad item."""
+    if value is None:
+        return None
+    import math
+    costs = {}
+    for item in (x.strip() for x in value.split(",")):
+        name, eq, amount = item.partition("=")
+        try:
+            number = float(amount)
+        except ValueError:
+            number = math.nan
+        if not eq or not name.strip() or not math.isfinite(number) or number < 0:
+            raise click.BadParameter(f"{item!r}: expected ARM=AMOUNT with a number >= 0, "
+                                     "e.g. ivig=12000,placebo=0", param_hint="--cost")
+        costs[name.strip()] = number
+    return costs
+
+
+def parse_phis(value: str) -> tuple:
+    import math
+    try:
+        phis = tuple(float(x) for x in value.split(","))
+    except ValueError:
+        phis = ()
+    if not phis or not all(math.isfinite(p) and p > 0 for p in phis):
+        raise click.BadParameter(f"{value!r}: expected a comma list of numbers > 0, e.g. "
+                                 "1,1.5,2,3", param_hint="--phi")
+    return phis
+
+
+def sensitivity_options(func):
+    """Options of the issue-6 rows that summarize adds (fragility, overdispersion, cost)."""
+    func = click.option("--cost", metavar="ARM=AMOUNT,...",
+                        help="Annual cost per patient of each arm: adds cost per event "
+                             "avoided / per additional patient with the outcome.")(func)
+    func = click.option("--k", "nb_k", type=click.FloatRange(0, min_open=True), default=None,
+                        help="Negative-binomial shape k for count outcomes (smaller = more "
+                             "clustered).")(func)
+    func = click.option("--dispersion-from", metavar="OUTCOME",
+                        help="Continuous outcome holding the mean and SD of per-patient "
+                             "rates: phi and k for count outcomes are estimated from it.")(func)
+    func = click.option("--phi", "phis", default="1,1.5,2,3", show_default=True,
+                        metavar="LIST", help="Quasi-Poisson dispersions for count "
+                                             "outcomes.")(func)
+    func = click.option("--fragility-test", type=click.Choice(["fisher", "chi2", "none"]),
+                        default="fisher", show_default=True,
+                        help="Test behind the fragility rows of binary outcomes.")(func)
+    return func
 
 
 @click.command()
 @click.argument("trial", default="fazekas1997", metavar="[TRIAL]")
 @analysis_options
+@sensitivity_options
 @output_options
-def summarize(trial, level, methods, fmt, output):
+def summarize(trial, level, methods, fragility_test, phis, dispersion_from, nb_k, cost, fmt,
+              output):
     """Recompute every outcome of a trial, beside what the paper reported.
 
     TRIAL is a TOML or JSON trial file, '-' for standard input, or an embedded trial id
@@ -24,14 +76,21 @@ def summarize(trial, level, methods, fmt, output):
       ivigstats summarize --methods all --level 0.90
       ivigstats summarize examples/fazekas1997.toml -f json -o results.json
       cat trial.json | ivigstats summarize - -f csv
+      ivigstats summarize --dispersion-from annual_relapse_rate --cost ivig=12000,placebo=0
+
+    Binary outcomes get fragility rows and count outcomes a quasi-Poisson grid (phi 1, 1.5,
+    2, 3) with --methods default or all.
     """
-    from ivigstats.analysis import summarize_trial
+    from ivigstats.analysis import Sensitivity, summarize_trial
     from ivigstats.render import render
     from ivigstats.trial import load_path
 
     check_methods(methods, ("binary", "continuous", "count", "ordinal"))
     t = load_path(trial)
-    blocks = summarize_trial(t, methods, level)
+    sens = Sensitivity(fragility_test=None if fragility_test == "none" else fragility_test,
+                       phis=parse_phis(phis), dispersion_from=dispersion_from, k=nb_k,
+                       cost=parse_costs(cost))
+    blocks = summarize_trial(t, methods, level, sensitivity=sens)
     fmt = resolve_format(fmt, output)
     emit(lambda s: render(blocks, fmt, s, meta=t.metadata(), title=f"{t.id}: {t.title}"),
          output)
