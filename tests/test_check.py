@@ -268,3 +268,9 @@ def test_every_check_fails_on_constructed_problems(run):
     assert rows[0]["outcome"] == "broken"                        # trial-level findings first
     implied = [r["message"] for r in rows if r["outcome"] == "md" and r["check"] == "implied_sd"]
     assert any("CI -0.67 to -0.03 of the mean difference implies" in m for m in implied)
+
+
+def test_readme_text_shows_the_real_output(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "120")
+    table = run("check", str(AS_PRINTED), "-f", "table").stdout
+    assert table in (ROOT / "docs" / "readme" / "check.md").read_text()
