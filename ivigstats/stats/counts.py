@@ -139,11 +139,11 @@ def rate_ratio_mid_p(events1, time1, events2, time2, level=0.95):
     alpha = _alpha(level)
     n, none = x1 + x2, (x1 + x2) == 0
     low, low_c, high, high_c = ex.clopper_pearson(x1, n, alpha)
-    inner = (x1 > 0) & (x2 > 0)
-    with np.errstate(divide="ignore"):
-        lo = np.where(inner | (x2 == 0), np.log(low) - np.log(low_c), 0.0)
-        hi = np.where(inner | (x1 == 0), np.log(high) - np.log(high_c), 0.0)
-    lo, hi = np.where(np.isfinite(lo), lo, -1.0), np.where(np.isfinite(hi), hi, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # bracket: the exact interval
+        lo, hi = np.log(low) - np.log(low_c), np.log(high) - np.log(high_c)
+    # a zero count leaves one exact limit infinite; the mid-p roots lie within 50 of the other
+    lo = np.where(np.isfinite(lo), lo, np.where(np.isfinite(hi), hi - 50, -1.0))
+    hi = np.where(np.isfinite(hi), hi, lo + 50)
     theta = {}
     for name, target, upper in (("low", alpha / 2, True), ("est", 0.5, True),
                                 ("high", alpha / 2, False)):
