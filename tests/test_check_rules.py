@@ -69,15 +69,22 @@ def test_rounded_log_symmetric_interval_is_always_consistent(ratio, log_half_wid
         assert intervals.consistent(est, lo, hi, log=True) == (True, True)
 
 
+def _two_decimals(tens, last):
+    """A number in hundredths whose second decimal is ``last`` (1-9): floats keep it."""
+    return 10 * tens + last
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.integers(1, 500), st.integers(2, 300))
-def test_a_dropped_minus_sign_is_found(centre, half_width):
-    """A bound printed without its minus sign moves the midpoint by |bound|: found whenever
-    that exceeds the rounding slack (0.01 at 2 decimals)."""
+@given(st.integers(-30, 30), st.integers(1, 9), st.integers(0, 30), st.data())
+def test_a_dropped_minus_sign_is_found(est_tens, est_last, hw_tens, data):
+    """A lower bound printed without its minus sign moves the midpoint by |bound|: found
+    whenever that exceeds the rounding slack (0.01 at 2 decimals)."""
+    hw_last = data.draw(st.sampled_from([b for b in range(1, 10)
+                                         if b != est_last and b + est_last != 10]))
+    centre = _two_decimals(est_tens, est_last)
+    half_width = abs(centre) + _two_decimals(hw_tens, hw_last)  # lower bound below -0.01
     est, lo, hi = centre / 100, (centre - half_width) / 100, (centre + half_width) / 100
-    assume(lo <= -0.02)
-    # a float cannot show a trailing zero (2.00 reads as 2): keep two printed decimals
-    assume(all(round(abs(v) * 100) % 10 for v in (est, lo, hi)))
+    assume(lo <= -0.02 and round(abs(lo) * 100) % 10 and round(abs(hi) * 100) % 10)
     broken = (est, -lo, hi)
     f = intervals.interval_finding("o", "x", *broken)
     assert f is not None
