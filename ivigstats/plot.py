@@ -107,7 +107,7 @@ def forest_plot(blocks, stream=None, *, weights=None, title: str = "", width: in
     console = Console(file=stream, highlight=False, soft_wrap=False)
     total = width or max(80, min(console.width, 140))
     all_rows = [r for rows in panels.values() for r in rows]
-    label_w = min(46, max(len(_label(r)) for r, _ in all_rows))
+    label_w = min(56, max(len(_label(r)) for r, _ in all_rows))
     text_w = max(len(_interval_text(r)) for r, _ in all_rows)
     plot_w = max(20, total - label_w - text_w - 4)
     console.width = label_w + plot_w + text_w + 4

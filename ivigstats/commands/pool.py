@@ -272,7 +272,9 @@ def draw(plot, blocks, weights, fmt, output, title=""):
         return
     if plot == "terminal":
         to_stdout = output == "-" and fmt in ("table", "markdown")
-        plotting.forest_plot(blocks, sys.stdout if to_stdout else sys.stderr, weights=weights,
+        stream = sys.stdout if to_stdout else sys.stderr
+        stream.write("\n")
+        plotting.forest_plot(blocks, stream, weights=weights,
                              title=title)
     else:
         plotting.forest_image(blocks, plot, weights=weights, title=title)
