@@ -169,24 +169,53 @@ def write_markdown(blocks, stream, *, title="", **_):
 
 
 def write_table(blocks, stream, *, title="", **_):
+    """Rich tables for reading: one table per outcome, reported beside recomputed, notes as
+    numbered footnotes under the table (so a long note never squeezes the numbers)."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=stream, highlight=False, soft_wrap=False)
-    table = Table(title=title or None, show_lines=False, header_style="bold")
+    width = None if getattr(stream, "isatty", lambda: False)() else 120
+    console = Console(file=stream, highlight=False, soft_wrap=False, width=width)
+    if title:
+        console.print(title, style="bold")
     headings, rows = _layout(blocks)
-    table.add_column(headings[0], style="bold", overflow="fold")
-    for name in headings[1:]:
-        justify = "right" if name in ("estimate", "P") else "left"
-        table.add_column(name, justify=justify, overflow="fold",
-                         style="yellow" if name == "reported" else None)
-    previous = None
+    if headings[0] != "outcome":  # blocks with their own columns: one plain table
+        table = Table(box=box.SIMPLE_HEAD, header_style="bold")
+        for name in headings:
+            table.add_column(name, overflow="fold")
+        for first, cells in rows:
+            table.add_row(first, *cells)
+        console.print(table)
+        return
+    for outcome, group in _by_outcome(rows):
+        table = Table(title=outcome, title_justify="left", title_style="bold",
+                      box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+        for name in headings[1:-1]:
+            table.add_column(name, justify="right" if name in ("estimate", "P") else "left",
+                             no_wrap=name in ("measure / method", "CI", "P"),
+                             style="yellow" if name == "reported" else None)
+        table.add_column("", no_wrap=True)
+        footnotes: list[str] = []
+        for cells in group:
+            note = cells[-1]
+            mark = ""
+            if note:
+                if note not in footnotes:
+                    footnotes.append(note)
+                mark = f"[{footnotes.index(note) + 1}]"
+            table.add_row(*cells[:-1], mark)
+        console.print(table)
+        for i, note in enumerate(footnotes, start=1):
+            console.print(f"  [{i}] {note}", markup=False)
+        console.print()
+
+
+def _by_outcome(rows):
+    groups: dict[str, list] = {}
     for outcome, cells in rows:
-        if previous is not None and outcome != previous:
-            table.add_section()
-        table.add_row(outcome if outcome != previous else "", *cells)
-        previous = outcome
-    console.print(table)
+        groups.setdefault(outcome, []).append(cells)
+    return groups.items()
 
 
 WRITERS = {
