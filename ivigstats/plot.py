@@ -1,8 +1,8 @@
 """Forest plots of result rows: in the terminal (rich) or as an SVG/PNG image (matplotlib).
 
 Rows with an estimate and a confidence interval are drawn, one panel per measure (ratios on a
-log axis, with the null line at 1; differences at 0). Study rows get a square sized by their
-weight, pooled rows (``arms`` starting with ``pooled``) a diamond, prediction intervals
+log axis, null line at 1; differences at 0; a probability index at 0.5). Study rows get a
+square sized by their weight, pooled rows (``arms`` starting with ``pooled``) a diamond, prediction intervals
 (method ending ``_prediction``) a dotted line. matplotlib is an optional extra
 (``pip install 'ivigstats[plot]'``), imported only when an image is written.
 """
@@ -35,10 +35,18 @@ def plotted_rows(blocks, weights=None) -> dict:
     return panels
 
 
+def null_value(measure: str, log: bool) -> float:
+    """The value of no effect: 1 for ratios, 0.5 for a probability index, else 0."""
+    return 1.0 if log else 0.5 if measure == "probability_index" else 0.0
+
+
 def _label(rec) -> str:
-    if (rec.get("arms") or "").startswith("pooled"):
+    arms = rec.get("arms") or ""
+    if arms.startswith("pooled"):
         return rec["method"].replace("_", " ")
-    return f"{rec.get('arms') or rec['outcome']} ({rec['method']})"
+    if ":" not in arms and rec.get("outcome"):  # summarize rows: say which outcome
+        arms = f"{rec['outcome']}: {arms}" if arms else rec["outcome"]
+    return f"{arms} ({rec['method']})"
 
 
 def _interval_text(rec) -> str:
@@ -115,7 +123,7 @@ def forest_plot(blocks, stream=None, *, weights=None, title: str = "", width: in
         console.print(Text(title, style="bold"))
     for measure, rows in panels.items():
         log = measure in logs
-        null = 1.0 if log else 0.0
+        null = null_value(measure, log)
         to_x, lo, hi = _scale([v for r, _ in rows for v in (r["conf_low"], r["conf_high"],
                                                             r["estimate"])], null, log)
         col = _columns(to_x, plot_w)
@@ -125,6 +133,7 @@ def forest_plot(blocks, stream=None, *, weights=None, title: str = "", width: in
         for rec, w in rows:
             console.print(_row_line(rec, w, known, col, to_x, null, null_col, plot_w, label_w))
         axis = [" "] * plot_w
+        axis[null_col] = "┼"
         ticks = _ticks(lo, hi, log)
         labels = [" "] * (plot_w + 8)
         for t in ticks:
@@ -229,7 +238,7 @@ def forest_image(blocks, path: str, *, weights=None, title: str = "") -> None:
 
 def _image_panel(ax, measure, rows, log):
     import numpy as np
-    null = 1.0 if log else 0.0
+    null = null_value(measure, log)
     n = len(rows)
     known = [w for _, w in rows if w is not None]
     wmax = max(known) if known else 1.0

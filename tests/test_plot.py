@@ -123,3 +123,18 @@ def test_missing_matplotlib_is_one_clear_error(pooled, tmp_path, monkeypatch):
     with pytest.raises(InputError, match=r"pip install 'ivigstats\[plot\]'"):
         plot.forest_image(pooled[0], str(tmp_path / "x.svg"))
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_summarize_rows_plot_one_panel_per_measure_with_outcome_labels():
+    from ivigstats.analysis import summarize_trial
+    from ivigstats.trial import load_embedded
+    lines = _lines(summarize_trial(load_embedded("fazekas1997")))
+    panels = [x for x in lines if x and not x[0].isspace() and "(" not in x or
+              x.endswith("(log scale)")]
+    assert {"mean_difference", "risk_ratio (log scale)", "probability_index"} <= set(panels)
+    assert any(x.startswith("relapse_free: ivig vs placebo (katz_log)") for x in lines)
+    # a probability index has no effect at 0.5: its null line sits over the 0.5 tick
+    i = lines.index("probability_index")
+    axis, ticks = lines[i + 2], lines[i + 3]
+    null = axis.index("┼")
+    assert lines[i + 1][null] in "│┼" and ticks[null - 1:null + 2] == "0.5"
