@@ -79,7 +79,7 @@ def score(x1, t1, x2, t2):
             return {"error": f"statsmodels {name} {limit!r} not converged: score P "
                              f"{p_near[0]!r} to {p_near[1]!r} within 1e-7 of it"}
         out[name] = limit
-    out["estimate"] = (x1 / t1) / (x2 / t2)
+    out["estimate"] = np.inf if x2 == 0 else (x1 / t1) / (x2 / t2)
     return out
 
 
