@@ -156,7 +156,7 @@ def test_output_file(run, tmp_path):
 
 @pytest.mark.parametrize("content, message", [
     ("", "file is empty"),
-    (AS_PRINTED.read_text().replace("n = 75", 'n = "75"', 1), 'arms[0].n: "75" is not a'),
+    (AS_PRINTED.read_text().replace("n = 75", "n = 0", 1), "arms[0].n: 0 is out of range"),
     (AS_PRINTED.read_text().replace("percent = 53", "percent = 153"), "153 is out of range"),
     ("not toml ==", "invalid TOML"),
 ])
@@ -271,6 +271,15 @@ def test_every_check_fails_on_constructed_problems(run):
 
 
 def test_readme_text_shows_the_real_output(run, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "120")
     table = run("check", str(AS_PRINTED), "-f", "table").stdout
     assert table in (ROOT / "docs" / "readme" / "check.md").read_text()
+
+
+def test_a_printed_bound_is_read_as_a_bound(run):
+    from ivigstats.trial import Reported
+    if "p_operator" not in Reported.__dataclass_fields__:
+        pytest.skip("the loader does not read 'P < x' yet")
+    text = AS_PRINTED.read_text().replace("p_value = 0.03", 'p_value = "< 0.05"')
+    _, rows = findings(run, "-", input=text)
+    msg = one(rows, "relapse_free", "p_value")["message"]
+    assert "reported P < 0.05 is reproduced by" in msg and "test/fisher_exact" in msg.split("; not by")[0]

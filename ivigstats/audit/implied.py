@@ -147,7 +147,7 @@ def check(trial) -> list[Finding]:
                     f"{a1.n + a2.n - 2} df)"))
         if rep is None or rep.p_value is None:
             continue
-        relation = getattr(rep, "p_relation", "=") or "="
+        relation = getattr(rep, "p_operator", "=") or "="
         for exp, ctl in trial.comparisons():
             a1, a2 = outcome.arms.get(exp.id), outcome.arms.get(ctl.id)
             if a1 is None or a2 is None:

@@ -140,7 +140,7 @@ def check(trial, level=0.95) -> list[Finding]:
         rep = outcome.reported
         if rep is None or rep.p_value is None:
             continue
-        relation = getattr(rep, "p_relation", "=") or "="
+        relation = getattr(rep, "p_operator", "=") or "="
         methods = [m for m in registry.select(outcome.kind, "all") if not m.slow
                    and not m.per_arm and (rep.measure is None or m.measure == rep.measure)]
         for exp, ctl in trial.comparisons():
