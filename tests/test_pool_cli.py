@@ -74,6 +74,7 @@ def test_continuous_outcome_pools_mean_differences(run):
 
 @pytest.mark.parametrize("args, message", [
     (("pool", "fazekas1997", "--outcome", "relapse_free"), "two or more trials"),
+    (("pool", "fazekas1997", "ifnb1993"), "fazekas1997: no outcome chosen"),
     (("pool", "fazekas1997", "johnson1995", "--outcome", "relapse_free"),
      "johnson1995: no outcome 'relapse_free'"),
     (("pool", "fazekas1997", "nosuchtrial", "--outcome", "relapse_free"), "nosuchtrial"),
@@ -85,3 +86,47 @@ def test_bad_input_one_line_exit_2(run, args, message):
     assert res.exit_code == 2
     assert res.output.startswith("ivigstats: error: ") and message in res.output
     assert res.output.count("\n") == 1
+
+
+@pytest.fixture
+def bcg_files(tmp_path):
+    """metafor's dat.bcg as the two CSV layouts, from the R fixture's yi, vi and counts."""
+    bcg = next(s for s in REF["sets"] if s["tag"] == "dat.bcg" and s["measure"] == "RR")
+    yi = tmp_path / "bcg_yi.csv"
+    yi.write_text("study,yi,vi\n" + "".join(
+        f"t{i},{y!r},{v!r}\n" for i, (y, v) in enumerate(zip(bcg["yi"], bcg["vi"]))))
+    counts = tmp_path / "bcg_counts.csv"
+    counts.write_text("study,events1,n1,events2,n2\n" + "".join(
+        f"t{i},{a},{n1},{c},{n2}\n" for i, (a, n1, c, n2) in
+        enumerate(zip(bcg["ai"], bcg["n1i"], bcg["ci"], bcg["n2i"]))))
+    return bcg, yi, counts
+
+
+def test_csv_inputs_match_metafor_on_dat_bcg(run, bcg_files):
+    import math
+    bcg, yi, counts = bcg_files
+    for path, extra in ((yi, ("--measure", "risk_ratio")), (counts, ())):
+        res = run("pool", str(path), *extra, "-f", "json")
+        assert res.exit_code == 0, res.output
+        rows = {(r["measure"], r["method"]): r for r in json.loads(res.output)}
+        reml, ref = rows[("risk_ratio", "reml")], bcg["fits"]["REML_z"]
+        assert math.log(reml["estimate"]) == pytest.approx(ref["estimate"], rel=1e-6)
+        assert reml["std_error"] == pytest.approx(ref["se"], rel=1e-6)
+        assert rows[("tau2", "reml")]["estimate"] == pytest.approx(ref["tau2"], rel=1e-6)
+        assert rows[("test", "cochran_q")]["statistic"] == pytest.approx(ref["QE"], rel=1e-6)
+    mh = rows[("risk_ratio", "mantel_haenszel")]
+    assert math.log(mh["estimate"]) == pytest.approx(bcg["mh"]["RR"]["estimate"], rel=1e-6)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("study,y,v\na,1,1\n", "bad.csv:1: header study,y,v; expected study,yi,vi or"),
+    ("study,yi,vi\na,0.1,0\nb,0.2,0.1\n", "bad.csv:2: vi: '0'; expected a number > 0"),
+    ("study,events1,n1,events2,n2\na,5,4,1,10\n", "bad.csv:2: events exceed n"),
+    ("study,events1,n1,events2,n2\na,2.5,4,1,10\n", "events1: '2.5'; expected a whole"),
+    ("study,yi,vi\na,0.1\n", "bad.csv:2: 2 fields; expected 3"),
+])
+def test_csv_bad_input(run, tmp_path, text, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    res = run("pool", str(path))
+    assert res.exit_code == 2 and message in res.output and res.output.count("\n") == 1

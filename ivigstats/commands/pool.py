@@ -151,6 +151,10 @@ def study_effects(sources, outcome, arm, measure, level, assume=False) -> list[S
     arm_spec = parse_per_trial(arm, "--arm")
     effects: list[StudyEffect] = []
     for source in sources:
+        if source.lower().endswith(".csv"):
+            effects.extend(csv_effects(source, measure, level))
+            measure = measure or effects[-1].result.measure
+            continue
         trial = load_path(source)
         eff = study_effect(trial, source, outcome_spec, arm_spec, measure, level, assume)
         if measure is None and effects and eff.result.measure != effects[0].result.measure:
@@ -159,6 +163,89 @@ def study_effects(sources, outcome, arm, measure, level, assume=False) -> list[S
         measure = measure or eff.result.measure
         effects.append(eff)
     return effects
+
+
+CSV_LAYOUTS = (("study", "yi", "vi"), ("study", "events1", "n1", "events2", "n2"))
+
+
+def csv_effects(path: str, measure: str | None, level: float) -> list[StudyEffect]:
+    """Studies from a CSV file: ``study,yi,vi`` (effects as metafor's escalc gives them, log
+    ratios for ratio measures) or ``study,events1,n1,events2,n2`` (2x2 tables, arm 1
+    experimental). Errors name ``FILE:LINE`` and the column."""
+    import csv
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from ivigstats import methods
+    from ivigstats.errors import InputError
+    from ivigstats.stats.result import Result
+
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            rows = list(csv.reader(fh))
+    except OSError as exc:
+        raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
+    header = tuple(c.strip() for c in rows[0]) if rows else ()
+    if header not in CSV_LAYOUTS:
+        raise InputError(f"{path}:1", f"header {','.join(header) or '(empty)'}; expected "
+                         + " or ".join(",".join(h) for h in CSV_LAYOUTS))
+    effects = []
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) != len(header):
+            raise InputError(f"{path}:{line}", f"{len(row)} fields; expected {len(header)}")
+        values = []
+        for name, cell in zip(header[1:], row[1:]):
+            try:
+                v = float(cell)
+            except ValueError:
+                v = float("nan")
+            whole = name != "yi" and name != "vi"
+            if not np.isfinite(v) or (whole and (v != int(v) or v < 0)) or \
+                    (name in ("vi", "n1", "n2") and v <= 0):
+                want = "a number > 0" if name == "vi" else "a whole number >= 0" if whole \
+                    else "a finite number"
+                raise InputError(f"{path}:{line}: {name}", f"{cell!r}; expected {want}")
+            values.append(v)
+        trial = SimpleNamespace(id=row[0].strip() or f"{path}:{line}")
+        arms = SimpleNamespace(id="arm 1"), SimpleNamespace(id="arm 2")
+        outcome = SimpleNamespace(id=path.rsplit("/", 1)[-1][:-4])
+        if header == CSV_LAYOUTS[1]:
+            e1, n1, e2, n2 = values
+            if e1 > n1 or e2 > n2:
+                raise InputError(f"{path}:{line}", "events exceed n; expected 0 <= events <= n")
+            m = next((x for x in methods.for_kind("binary") if x.measure ==
+                      (measure or "risk_ratio") and x.method == EFFECT_METHOD.get(x.measure)),
+                     None)
+            if m is None:
+                raise InputError(path, f"measure {measure!r} does not apply to 2x2 tables; "
+                                 "expected risk_ratio, odds_ratio or risk_difference")
+            result, log, counts = m.load()(e1, n1, e2, n2, level=level), m.log_scale, \
+                (e1, n1, e2, n2)
+        else:
+            yi, vi = values
+            log = (measure or "") in _log_measures()
+            from scipy.special import ndtri
+            se = float(np.sqrt(vi))
+            back = np.exp if log else float
+            half = float(ndtri(0.5 + level / 2)) * se
+            result = Result(measure or "effect", "as_given", level,
+                            estimate=np.array([back(yi)]), std_error=np.array([se]),
+                            conf_low=np.array([back(yi - half)]),
+                            conf_high=np.array([back(yi + half)]),
+                            note=np.array(["yi, vi as given; CI yi +- z sqrt(vi)"], dtype=object))
+            counts = None
+        effects.append(StudyEffect(trial, outcome, *arms, result, log, "", counts))
+    if not effects:
+        raise InputError(path, "no studies; expected one row per study after the header")
+    return effects
+
+
+def _log_measures():
+    from ivigstats.methods import REGISTRY
+    return {m.measure for m in REGISTRY if m.log_scale}
 
 
 def pool_blocks(effects, level=0.95, hartung_knapp=False):
@@ -282,8 +369,9 @@ def draw(plot, blocks, weights, fmt, output, title=""):
 
 @click.command()
 @click.argument("trials", nargs=-1, required=True, metavar="TRIAL...")
-@click.option("--outcome", required=True, metavar="ID|TRIAL=ID,...",
-              help="Outcome id, or per trial: fazekas1997=relapse_free,ifnb1993=relapse_free.")
+@click.option("--outcome", default=None, metavar="ID|TRIAL=ID,...",
+              help="Outcome id, or per trial: fazekas1997=relapse_free,ifnb1993=relapse_free "
+                   "(not needed for CSV files).")
 @click.option("--arm", default=None, metavar="TRIAL=ARM,...",
               help="Experimental arm of a trial with several (default: its only one).")
 @click.option("--measure", default=None, metavar="MEASURE",
@@ -304,17 +392,20 @@ def pool(trials, outcome, arm, measure, hartung_knapp, assume_person_years, leve
     """Pool one outcome across trials: fixed effect, Mantel-Haenszel, DL and REML random
     effects, heterogeneity (Q, I2 with its CI, tau2) and prediction intervals.
 
-    TRIAL is a trial file or an embedded id (see 'ivigstats trials'); give two or more.
+    TRIAL is a trial file or an embedded id (see 'ivigstats trials'), or a CSV file of studies
+    with the header study,yi,vi (effects, log ratios for ratio measures, and their variances,
+    as metafor's escalc gives them) or study,events1,n1,events2,n2 (2x2 tables).
 
     \b
     Examples:
       ivigstats pool fazekas1997 ifnb1993 --outcome relapse_free
       ivigstats pool a.toml b.toml c.toml --outcome relapses --hartung-knapp -f csv
       ivigstats pool fazekas1997 ifnb1993 --outcome relapse_free --plot forest.svg
+      ivigstats pool studies.csv --measure odds_ratio
     """
-    if len(trials) < 2:
-        raise click.UsageError("give two or more trials to pool")
     effects = study_effects(trials, outcome, arm, measure, level, assume_person_years)
+    if len(effects) < 2:
+        raise click.UsageError("give two or more trials (or CSV rows) to pool")
     blocks, weights = pool_blocks(effects, level, hartung_knapp)
     fmt = resolve_format(fmt, output)
     from ivigstats.render import render
