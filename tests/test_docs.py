@@ -1,8 +1,8 @@
 """Docs that cannot drift: METHODS.md is generated from the registry; every command is in
 README and has help text with an example."""
 
-import runpy
 import re
+import runpy
 from pathlib import Path
 
 import pytest
@@ -31,3 +31,13 @@ def test_readme_documents_every_output_column():
     readme = (ROOT / "README.md").read_text()
     for column in COLUMNS:
         assert f"`{column}`" in readme, column
+
+
+def test_readme_outputs_are_real_and_current():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("make_readme", ROOT / "docs" / "make_readme.py")
+    make_readme = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_readme)
+    readme = (ROOT / "README.md").read_text()
+    assert make_readme.BLOCK.search(readme), "README shows no real output"
+    assert make_readme.refreshed(readme) == readme, "run: python docs/make_readme.py"
