@@ -1,7 +1,7 @@
 # Expected values for issue 6 (conversions, fragility, overdispersion, Bayes, cost), from R
 # alone (no ivigstats code). Rerun from the repository root:
 #   Rscript tests/reference/make_sensitivity.R
-# Needs (Debian packages): r-base-core, r-cran-jsonlite, r-cran-mass (MASS ships with R).
+# Needs (Debian packages): r-base-core, r-cran-jsonlite, r-cran-metafor (MASS ships with R).
 #
 # Sources:
 #   fragility        fisher.test / chisq.test(correct = FALSE) in a loop over added events,
@@ -11,6 +11,7 @@
 #                    counts (equal follow-up): coefficient, SE, dispersion, theta
 #   bayes            conjugate normal in closed form (qnorm/pnorm), and the posterior
 #                    probabilities again by numerical integration of prior x likelihood
+#   cost             metafor::escalc("IRD") and Newcombe limits from prop.test, divided out
 #   conversions      qt/qnorm (Cochrane Handbook 6.5.2.2-6.5.2.3); the median/IQR/range
 #                    estimators written out from the papers (metafor 3.8-1 here has no
 #                    conv.fivenum; it arrived in metafor 4.0)
@@ -177,8 +178,43 @@ for (i in 1:40) {
 }
 out$quantiles <- quant
 
+# ----------------------------------------------------------------------------------- cost
+# Count outcomes: metafor::escalc("IRD") rate difference with its Wald interval; binary
+# outcomes: Newcombe's hybrid score interval from prop.test(correct = FALSE) Wilson limits.
+# Benefit is fewer events (counts) or more patients with the outcome (binary).
+suppressPackageStartupMessages(library(metafor))
+cost <- list()
+count_cases <- rbind(c(62, 150, 116, 146), c(30, 200, 45, 190), c(10, 50, 12, 55),
+                     c(200, 1000, 260, 990), c(5, 80, 20, 80))
+for (i in seq_len(nrow(count_cases))) {
+  x <- count_cases[i, ]; c1 <- runif(1, 1000, 20000); c2 <- runif(1, 0, 1000)
+  es <- escalc("IRD", x1i = x[1], t1i = x[2], x2i = x[3], t2i = x[4])
+  avoided <- -es$yi; half <- qnorm(0.975) * sqrt(es$vi)
+  lo <- avoided - half; hi <- avoided + half
+  cost[[length(cost) + 1]] <- list(kind = "count", events1 = x[1], time1 = x[2],
+    events2 = x[3], time2 = x[4], cost1 = c1, cost2 = c2, years = 1,
+    effect = avoided, effect_low = lo, effect_high = hi,
+    estimate = (c1 - c2) / avoided, conf_low = (c1 - c2) / hi,
+    conf_high = if (lo > 0) (c1 - c2) / lo else "Inf")  # jsonlite writes Inf as null
+}
+binary_cases <- rbind(c(40, 75, 26, 73), c(60, 100, 40, 100), c(30, 50, 28, 50))
+for (i in seq_len(nrow(binary_cases))) {
+  x <- binary_cases[i, ]; c1 <- runif(1, 1000, 20000); c2 <- runif(1, 0, 1000); yrs <- 2
+  p1 <- x[1] / x[2]; p2 <- x[3] / x[4]
+  w1 <- prop.test(x[1], x[2], correct = FALSE)$conf.int
+  w2 <- prop.test(x[3], x[4], correct = FALSE)$conf.int
+  d <- p1 - p2
+  lo <- d - sqrt((p1 - w1[1])^2 + (w2[2] - p2)^2); hi <- d + sqrt((w1[2] - p1)^2 + (p2 - w2[1])^2)
+  cost[[length(cost) + 1]] <- list(kind = "binary", events1 = x[1], n1 = x[2],
+    events2 = x[3], n2 = x[4], cost1 = c1, cost2 = c2, years = yrs,
+    effect = d, effect_low = lo, effect_high = hi,
+    estimate = (c1 - c2) * yrs / d, conf_low = (c1 - c2) * yrs / hi,
+    conf_high = if (lo > 0) (c1 - c2) * yrs / lo else "Inf")
+}
+out$cost <- cost
+
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, na = "null", pretty = FALSE),
            "tests/reference/sensitivity_r.json")
 cat("wrote tests/reference/sensitivity_r.json:", length(frag), "fragility tables,",
     length(od), "overdispersion fits,", length(bayes), "Bayes cases,", length(conv),
-    "conversions,", length(quant), "quantile summaries\n")
+    "conversions,", length(quant), "quantile summaries,", length(cost), "cost cases\n")
