@@ -174,18 +174,19 @@ def write_table(blocks, stream, *, title="", **_):
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     width = None if getattr(stream, "isatty", lambda: False)() else 120
     console = Console(file=stream, highlight=False, soft_wrap=False, width=width)
     if title:
-        console.print(title, style="bold")
+        console.print(title, style="bold", markup=False)
     headings, rows = _layout(blocks)
     if headings[0] != "outcome":  # blocks with their own columns: one plain table
         table = Table(box=box.SIMPLE_HEAD, header_style="bold")
         for name in headings:
             table.add_column(name, overflow="fold")
-        for first, cells in rows:
-            table.add_row(first, *cells)
+        for first, cells in rows:  # Text: a "[...]" in a message is text, not rich markup
+            table.add_row(Text(first), *map(Text, cells))
         console.print(table)
         return
     for outcome, group in _by_outcome(rows):
@@ -204,7 +205,7 @@ def write_table(blocks, stream, *, title="", **_):
                 if note not in footnotes:
                     footnotes.append(note)
                 mark = f"[{footnotes.index(note) + 1}]"
-            table.add_row(*cells[:-1], mark)
+            table.add_row(*map(Text, cells[:-1]), mark)
         console.print(table)
         for i, note in enumerate(footnotes, start=1):
             console.print(f"  [{i}] {note}", markup=False)
