@@ -220,6 +220,12 @@ def _overdispersion_results(trial, outcome, exp, ctl, args, level, sens):
         phi, k = od.dispersion_from_rates(r1.mean, r1.sd, r1.n, r2.mean, r2.sd, r2.n, years)
         basis = (f"from the mean and SD of per-patient rates in {source!r} ({r1.mean:g} +- "
                  f"{r1.sd:g}, {r2.mean:g} +- {r2.sd:g}; counts = rate x {years:g} years)")
+        implied = r1.mean * years * r1.n + r2.mean * years * r2.n
+        counted = float(args[0]) + float(args[2])
+        if abs(implied - counted) > 0.1 * counted:
+            basis += (f"; mean rate x follow-up x n implies {implied:.0f} events where "
+                      f"{counted:.0f} were counted, so follow-up or annualisation differed "
+                      "and phi is approximate")
         qp = od.rate_ratio_quasi_poisson(*args, level=level, phi=phi)
         qp = _renamed(qp, "quasi_poisson_phi_estimated",
                       f"phi = {phi[0]:.3g} estimated {basis}")

@@ -289,7 +289,8 @@ def bayes(trial, outcome, measure, estimate, ci, se, ratio, benefit, plausible, 
                                    log_scale=log_scale, benefit=effect["benefit"], mid=mid,
                                    measure=effect["measure"], prior=name)
         shown = "flat" if math.isinf(s0) else \
-            f"N({_back(m0, log_scale):.4g}, SD {s0:.4g}{' on the log scale' if log_scale else ''})"
+            f"median ratio {_back(m0, log_scale):.4g}, SD of the log ratio {s0:.4g}" \
+            if log_scale else f"N({m0:.4g}, SD {s0:.4g})"
         note = (f"prior {shown}; likelihood {effect['label']} {effect['estimate']:.4g}, "
                 f"SE {effect['se']:.4g}; benefit is {effect['benefit']}")
         for r in results:
