@@ -83,11 +83,12 @@ def cell_problem(name: str, text: str) -> str | None:
 
 
 def _bad_number(t: str, rule: str) -> str | None:
+    from ivigstats.numbers import NumberError
     noun = "a number" if rule in ("number", "positive") else "a whole number"
     try:
-        v = float(t)
-    except ValueError:
-        return f"is not {noun}"
+        v = value_of(t)
+    except NumberError as exc:
+        return f"is not {noun}" if exc.problem == "is not a number" else exc.problem
     if not math.isfinite(v):
         return "is not a finite number"
     if noun == "a whole number" and v != math.floor(v):
@@ -283,8 +284,8 @@ class Reader:
                    f"categories; counts1 has {k1}"
         for arm in "12":
             e, n = row[self.columns[f"events{arm}"]], row[self.columns[f"n{arm}"]]
-            if float(e) > float(n):
-                return f"column events{arm}: {_show(e)} is more than n{arm} = {float(n):g}; " \
+            if value_of(e) > value_of(n):
+                return f"column events{arm}: {_show(e)} is more than n{arm} = {value_of(n):g}; " \
                        f"expected 0 to n{arm}"
         raise AssertionError(row)  # pragma: no cover - the vector checks and this must agree
 
@@ -330,9 +331,19 @@ def _numbers(texts, rule: str, parsed=None):
     return a, bad
 
 
-def _float_or_nan(t: str) -> float:
+def value_of(t: str) -> float:
+    """``float(t)``, or the number as printed (Unicode minus, thousands separators in a quoted
+    field, ...: :func:`ivigstats.numbers.parse_number`); NumberError when it is not one."""
     try:
         return float(t)
+    except ValueError:
+        from ivigstats.numbers import parse_number
+        return parse_number(t)
+
+
+def _float_or_nan(t: str) -> float:
+    try:
+        return value_of(t)
     except ValueError:
         return math.nan
 
@@ -341,7 +352,7 @@ def _counts(texts):
     out, bad = [], np.zeros(len(texts), bool)
     for i, t in enumerate(texts):
         try:
-            c = tuple(float(p) for p in t.split(";"))
+            c = tuple(value_of(p) for p in t.split(";"))
         except ValueError:
             c = ()
         if len(c) < 2 or not all(math.isfinite(x) and x >= 0 and x == math.floor(x) for x in c):

@@ -19,6 +19,8 @@ from ivigstats import schema
 from ivigstats.errors import InputError
 
 MAX_BYTES = 4 * 1024 * 1024
+#: field types that may be given as printed text ("−0.23", "-0.13 – 0.37", "P < 0.001")
+_FORGIVEN = ("interval", "p_value")  # other number types: in _Validator.scalar
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class Reported:
     p_value: float | None = None
     source: str = ""
     note: str = ""
+    p_operator: str = "="  # "<" for a printed "P < 0.001": p_value is then a bound
 
 
 @dataclass(frozen=True)
@@ -198,24 +201,29 @@ class _Validator:
                 hint = _did_you_mean(key, fields)
                 self.fail(f"{where}.{key}" if where else key,
                           f"unknown key{kind_hint}{hint}; expected one of: {', '.join(fields)}")
+        out = dict(value)
         for key, (typ, required, _) in fields.items():
             if key in value:
-                self.check(value[key], f"{where}.{key}" if where else key, typ)
+                out[key] = self.check(value[key], f"{where}.{key}" if where else key, typ)
             elif required:
                 self.fail(where or "top level", f"missing required key {key!r}")
-        return value
+        return out
 
     def check(self, value, where: str, typ: str):
+        """``value`` if it is of type ``typ``; numbers printed as text (``"−0.23"``,
+        ``"-0.13 – 0.37"``, ``"< 0.001"``) come back parsed (:mod:`ivigstats.numbers`)."""
         if typ == "table":
             if not isinstance(value, dict):
                 self.fail(where, f"{_show(value)} is not a table")
-            return
+            return value
+        if isinstance(value, str) and typ in _FORGIVEN:
+            value = self.forgive(value, where, typ)
         spec = schema.TYPES[typ]
         if "enum" in spec:
             if value not in spec["enum"]:
                 self.fail(where, f"{_show(value)}{_did_you_mean(str(value), spec['enum'])}; "
                           f"expected one of: {', '.join(spec['enum'])}")
-            return
+            return value
         if spec["type"] == "string":
             if not isinstance(value, str):
                 self.fail(where, f"{_show(value)} is not a string")
@@ -224,7 +232,7 @@ class _Validator:
             if "pattern" in spec and not _is_id(value):
                 self.fail(where, f"{_show(value)} is not an identifier; expected lowercase "
                           "letters, digits, '_', '-' or '.', starting with a letter or digit")
-            return
+            return value
         if spec["type"] == "array":
             if not isinstance(value, list):
                 self.fail(where, f"{_show(value)} is not a list")
@@ -232,17 +240,36 @@ class _Validator:
                 want = spec["minItems"] if spec.get("maxItems") == spec.get("minItems") else \
                     f"at least {spec['minItems']}"
                 self.fail(where, f"{_show(value)} has {len(value)} items; expected {want}")
-            for i, item in enumerate(value):
-                self.scalar(item, f"{where}[{i}]", spec["items"])
-            return
-        self.scalar(value, where, spec)
+            return [self.scalar(item, f"{where}[{i}]", spec["items"])
+                    for i, item in enumerate(value)]
+        return self.scalar(value, where, spec)
+
+    def forgive(self, text: str, where: str, typ: str):
+        """A number, interval or P value printed as text, parsed; ambiguity is an error."""
+        from ivigstats import numbers
+        try:
+            if typ == "interval":
+                return list(numbers.parse_interval(text))
+            if typ == "p_value":
+                value, op = numbers.parse_p(text)
+                self.p_operator = op
+                return value
+            return numbers.parse_number(text)
+        except ValueError as exc:
+            self.fail(where, str(exc))
 
     def scalar(self, value, where: str, spec: dict):
         t = spec.get("type")
         if t == "string":
             if not isinstance(value, str) or not value.strip():
                 self.fail(where, f"{_show(value)} is not a non-empty string")
-            return
+            return value
+        if isinstance(value, str) and t in ("number", "integer"):
+            from ivigstats import numbers
+            try:
+                value = numbers.parse_number(value)
+            except ValueError as exc:
+                self.fail(where, str(exc))
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             self.fail(where, f"{_show(value)} is not a number")
         if not math.isfinite(value):
@@ -261,6 +288,7 @@ class _Validator:
             rng = f"{lo} to {hi}" if hi is not None else f">= {lo}"
             noun = "a whole number" if t == "integer" else "a number"
             self.fail(where, f"{_show(value)} is out of range; expected {noun} {rng}")
+        return value
 
     # -- sections
     def trial(self, doc) -> Trial:
@@ -334,16 +362,17 @@ class _Validator:
                 self.fail(aw, f"no arm {arm_id!r}{_did_you_mean(arm_id, by_id)}; expected one of: "
                           f"{', '.join(by_id)}")
             fields = {**schema.ARM_DATA[kind], **schema.COMMON_ARM_DATA}
-            self.table(values, aw, fields, kind_hint=f" for a {kind} outcome")
+            values = self.table(values, aw, fields, kind_hint=f" for a {kind} outcome")
             follow = o.get("follow_up_years", meta["follow_up_years"])
             data[arm_id] = _ArmBuilder(self, aw, by_id[arm_id], values, cats, follow).build(kind)
         rep = None
         if "reported" in o:
+            self.p_operator = "="
             r = self.table(o["reported"], f"{where}.reported", schema.REPORTED)
             lo, hi = r.get("conf_low"), r.get("conf_high")
             if (lo is None) != (hi is None):
                 self.fail(f"{where}.reported", "give both conf_low and conf_high, or neither")
-            rep = Reported(**r)
+            rep = Reported(**r, p_operator=self.p_operator)
         return Outcome(id=o["id"], label=o["label"], kind=kind, benefit=o["benefit"], arms=data,
                        categories=tuple(cats) if cats else None,
                        granularity=o.get("granularity"), follow_up_years=o.get("follow_up_years"),

@@ -189,7 +189,10 @@ def test_output_file(run, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["binary", "80/75", "26/73"], "events 80 is more than n = 75"),
-    (["binary", "4O/75", "26/73"], "expected EVENTS/N or PERCENT%/N"),
+    (["binary", "4O/75", "26/73"], "events '4O' is not a whole number"),
+    (["binary", "40:75", "26/73"], "expected EVENTS/N or PERCENT%/N"),
+    (["binary", "1,000/2,000", "26/73"], "n \"2,000\" is ambiguous: 2000 with a thousands"),
+    (["continuous", "0,5:1:10", "1:1:10"], "mean \"0,5\" has a decimal comma; expected a point"),
     (["binary", "40.5/75", "26/73"], "events '40.5' is not a whole number"),
     (["binary", "40/0", "26/73"], "n 0 is out of range"),
     (["binary", "101%/75", "26/73"], "percent 101 is out of range"),

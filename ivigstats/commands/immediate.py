@@ -8,15 +8,11 @@ Only click is imported here: numpy and the statistics load when a command runs.
 
 from __future__ import annotations
 
-import math
 import re
 
 import click
 
-from ivigstats.options import analysis_options, check_methods, emit, output_options, \
-    resolve_format
-
-_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+from ivigstats.options import analysis_options, check_methods, emit, output_options, resolve_format
 
 
 class _ArmType(click.ParamType):
@@ -41,28 +37,40 @@ class _ArmType(click.ParamType):
         raise NotImplementedError
 
 
-def _whole(text: str, what: str, minimum: int = 0) -> int:
+def _parsed(text: str, what: str, noun: str) -> float:
+    """A number as printed (Unicode minus, unambiguous thousands separators: see
+    :mod:`ivigstats.numbers`), or ValueError starting with ``what``."""
+    from ivigstats.numbers import parse_number
     try:
-        v = float(text)
-    except ValueError:
-        raise ValueError(f"{what} {text!r} is not a whole number") from None
-    if not math.isfinite(v) or v != int(v):
-        raise ValueError(f"{what} {text!r} is not a whole number")
+        return parse_number(text)
+    except ValueError as exc:
+        message = str(exc)
+        if message.endswith("is not a number"):
+            raise ValueError(f"{what} {text.strip()!r} is not {noun}") from None
+        raise ValueError(f"{what} {message}") from None
+
+
+def _whole(text: str, what: str, minimum: int = 0) -> int:
+    v = _parsed(text, what, "a whole number")
+    if v != int(v):
+        raise ValueError(f"{what} {text.strip()!r} is not a whole number")
     if v < minimum:
-        raise ValueError(f"{what} {text} is out of range; expected a whole number >= {minimum}")
+        raise ValueError(f"{what} {v:g} is out of range; expected a whole number >= {minimum}")
     return int(v)
 
 
 def _number(text: str, what: str, positive: bool = False) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise ValueError(f"{what} {text!r} is not a number") from None
-    if not math.isfinite(v):
-        raise ValueError(f"{what} {text!r} is not a finite number")
+    v = _parsed(text, what, "a number")
     if positive and not v > 0:
-        raise ValueError(f"{what} {text} is out of range; expected a number > 0")
+        raise ValueError(f"{what} {v:g} is out of range; expected a number > 0")
     return v
+
+
+def _two(text: str, shape: str) -> tuple[str, str]:
+    parts = text.split("/")
+    if len(parts) != 2 or not all(p.strip() for p in parts):
+        raise ValueError(f"expected {shape}")
+    return parts[0].strip(), parts[1].strip()
 
 
 def _decimals(text: str) -> int:
@@ -75,17 +83,16 @@ class Proportion(_ArmType):
 
     def parse(self, text):
         from ivigstats.trial import reconstruct_count
-        m = re.fullmatch(rf"\s*({_NUMBER})\s*(%?)\s*/\s*({_NUMBER})\s*", text)
-        if not m:
-            raise ValueError(f"expected {self.shape}")
-        n = _whole(m.group(3), "n", 1)
-        if m.group(2):
-            pct = _number(m.group(1), "percent")
+        left, right = _two(text, self.shape)
+        n = _whole(right, "n", 1)
+        if left.endswith("%"):
+            left = left[:-1].strip()
+            pct = _number(left, "percent")
             if not 0 <= pct <= 100:
-                raise ValueError(f"percent {m.group(1)} is out of range; expected 0 to 100")
-            events, note = reconstruct_count(pct, n, _decimals(m.group(1)))
+                raise ValueError(f"percent {left} is out of range; expected 0 to 100")
+            events, note = reconstruct_count(pct, n, _decimals(left))
             return {"n": n, "events": events, "percent": pct, "derived": (note,)}
-        events = _whole(m.group(1), "events")
+        events = _whole(left, "events")
         if events > n:
             raise ValueError(f"events {events} is more than n = {n}; expected 0 to {n}")
         return {"n": n, "events": events}
@@ -96,11 +103,9 @@ class Rate(_ArmType):
     shape = "EVENTS/PERSON-TIME (e.g. 62/150)"
 
     def parse(self, text):
-        m = re.fullmatch(rf"\s*({_NUMBER})\s*/\s*({_NUMBER})\s*", text)
-        if not m:
-            raise ValueError(f"expected {self.shape}")
-        return {"n": 0, "events": _whole(m.group(1), "events"),
-                "person_years": _number(m.group(2), "person-time", positive=True)}
+        left, right = _two(text, self.shape)
+        return {"n": 0, "events": _whole(left, "events"),
+                "person_years": _number(right, "person-time", positive=True)}
 
 
 class Categories(_ArmType):
