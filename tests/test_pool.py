@@ -1,7 +1,8 @@
 """Pooling (ivigstats.stats.pooling) against R's metafor (tests/reference/make_pool.R).
 
 36 random meta-analyses (30 binary as log RR / log OR, 6 mean differences, k = 2..20, zero
-cells, tau^2 from 0 to large) plus metafor's dat.bcg as RR, OR and RD: rma() with method FE,
+cells, tau^2 from 0 to large), two sets where REML Fisher scoring oscillates, plus metafor's
+dat.bcg as RR, OR and RD: rma() with method FE,
 DL, REML and test "z"/"knha", predict(), confint() (Q-profile) and rma.mh(). Relative
 tolerance 1e-6; an absolute 1e-9 only where the value is 0 up to R's iteration (tau^2 at the
 boundary), never for P values.

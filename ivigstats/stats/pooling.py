@@ -115,7 +115,7 @@ def tau2_dersimonian_laird(yi, vi) -> float:
     return float(max(0.0, (q - (yi.size - 1)) / (w.sum() - np.sum(w ** 2) / w.sum())))
 
 
-def tau2_reml(yi, vi, tol: float = 1e-12, max_iter: int = 10000) -> float:
+def tau2_reml(yi, vi, tol: float = 1e-12, max_iter: int = 1000) -> float:
     """Restricted maximum-likelihood tau^2 by Fisher scoring, truncated at 0 (as metafor).
 
     Notes
@@ -123,7 +123,9 @@ def tau2_reml(yi, vi, tol: float = 1e-12, max_iter: int = 10000) -> float:
     With ``w_i = 1/(v_i + tau2)`` and ``P = W - w w' / sum w``, each step adds
     ``(y'PPy - tr P) / tr(PP)`` and truncates at 0, from the Hedges moment estimate, until the
     change is below ``tol`` (metafor's default threshold is 1e-5; the reference script runs it
-    to 1e-12 too).
+    to 1e-12 too). When the truncated steps oscillate without converging in ``max_iter``
+    steps, the root of the score is bracketed and bisected instead (0 when the score at 0 is
+    not positive).
 
     References
     ----------
@@ -144,17 +146,40 @@ def tau2_reml(yi, vi, tol: float = 1e-12, max_iter: int = 10000) -> float:
     # Hedges (unweighted moment) starting value, as metafor
     tau2 = max(0.0, np.var(yi, ddof=1) - np.mean(vi))
     for _ in range(max_iter):
-        w = 1.0 / (vi + tau2)
-        sw = w.sum()
-        resid = yi - np.sum(w * yi) / sw
-        ypppy = np.sum(w ** 2 * resid ** 2)
-        tr_p = sw - np.sum(w ** 2) / sw
-        tr_pp = np.sum(w ** 2) - 2 * np.sum(w ** 3) / sw + np.sum(w ** 2) ** 2 / sw ** 2
-        new = max(0.0, tau2 + (ypppy - tr_p) / tr_pp)
+        score, tr_pp = _reml_score(yi, vi, tau2)
+        new = max(0.0, tau2 + score / tr_pp)
         if abs(new - tau2) < tol:
             return float(new)
         tau2 = new
-    return float(tau2)
+    return _reml_bisection(yi, vi)
+
+
+def _reml_score(yi, vi, tau2):
+    """Twice the REML score ``y'PPy - tr P`` at ``tau2``, and the information ``tr(PP)``."""
+    w = 1.0 / (vi + tau2)
+    sw = w.sum()
+    resid = yi - np.sum(w * yi) / sw
+    score = np.sum(w ** 2 * resid ** 2) - (sw - np.sum(w ** 2) / sw)
+    return score, np.sum(w ** 2) - 2 * np.sum(w ** 3) / sw + np.sum(w ** 2) ** 2 / sw ** 2
+
+
+def _reml_bisection(yi, vi) -> float:
+    """Fallback when Fisher scoring oscillates (its truncated steps can jump between 0 and a
+    positive value): 0 if the score at 0 is <= 0, else the root bracketed and bisected."""
+    if _reml_score(yi, vi, 0.0)[0] <= 0:
+        return 0.0
+    lo, hi = 0.0, max(1.0, float(np.var(yi)))
+    while _reml_score(yi, vi, hi)[0] > 0:
+        lo, hi = hi, hi * 10
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if _reml_score(yi, vi, mid)[0] > 0:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo <= 1e-15 * hi:
+            break
+    return float(0.5 * (lo + hi))
 
 
 def pool_inverse_variance(yi, vi, method: str = "reml", hartung_knapp: bool = False,

@@ -23,7 +23,11 @@ fit_all <- function(yi, vi) {
   out <- list()
   for (mt in c("FE_z", "DL_z", "DL_knha", "REML_z", "REML_knha")) {
     m <- sub("_.*", "", mt); test <- sub(".*_", "", mt)
-    f <- rma(yi = yi, vi = vi, method = m, test = test, control = tight)
+    # where plain Fisher scoring oscillates (metafor: "did not converge"), its documented
+    # remedy, halved steps (stepadj = 0.5)
+    f <- tryCatch(rma(yi = yi, vi = vi, method = m, test = test, control = tight),
+                  error = function(e) rma(yi = yi, vi = vi, method = m, test = test,
+                                          control = c(tight, stepadj = 0.5)))
     p <- predict(f)
     out[[mt]] <- list(
       estimate = f$b[1], se = f$se, ci_lb = f$ci.lb, ci_ub = f$ci.ub, zval = f$zval,
@@ -79,6 +83,12 @@ for (i in 1:6) {
                                    yi = as.numeric(es$yi), vi = as.numeric(es$vi),
                                    fits = fit_all(es$yi, es$vi))
 }
+# two sets where REML Fisher scoring from the Hedges start oscillates (found by the property
+# test in tests/test_pool.py)
+for (d in list(list(y = c(0, 0, 0, 0, 0, 1), v = c(1, 1, 1, 1, 1, 0.125)),
+               list(y = c(0, 0, 0, 0, 1), v = c(1, 1, 1, 1, 0.0625))))
+  sets[[length(sets) + 1]] <- list(tag = "REML oscillates", measure = "MD", yi = d$y,
+                                   vi = d$v, fits = fit_all(d$y, d$v))
 # metafor's BCG vaccine trials (Colditz et al. JAMA 1994), as RR, OR and RD
 for (meas in c("RR", "OR", "RD"))
   add_binary(dat.bcg$tpos, dat.bcg$tpos + dat.bcg$tneg, dat.bcg$cpos,
