@@ -24,6 +24,14 @@ COMMANDS = {
     "rates": "immediate:rates",
     "ordinal": "immediate:ordinal",
     "batch": "batch:batch",
+    "pool": "pool:pool",
+    "compare": "compare:compare",
+    "check": "check:check",
+    "fragility": "sensitivity:fragility",
+    "overdispersion": "sensitivity:overdispersion",
+    "cost": "sensitivity:cost",
+    "bayes": "sensitivity:bayes",
+    "convert": "convert:convert",
 }
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
