@@ -5,8 +5,8 @@ Re-exported by :mod:`ivigstats.stats.counts`; see docs/methods/counts.md. Given 
 ``pi = RR t1 / (RR t1 + t2)``, so a limit ``pi`` for the binomial parameter is the rate-ratio
 limit ``RR = pi / (1 - pi) * t2 / t1``. Everything is vectorised over rows: the minlike P
 counts tail points by bisection over integers (the binomial pmf is monotone on each side of
-the mean), mid-p limits are found by bisection on ``logit(pi)`` inside the Clopper-Pearson
-interval, and the E-test sums over the first arm's counts with the second arm's rejection set
+the mean), mid-p limits are found by safeguarded Newton steps on ``logit(pi)`` inside the
+Clopper-Pearson interval, and the E-test sums over the first arm's counts with the second arm's rejection set
 in closed form (the score statistic is monotone in ``x2``), in blocks of at most ``BLOCK`` cells.
 """
 
@@ -90,23 +90,36 @@ def mid_p_tails(x, n, p):
     return _cdf(x - 1, n, p) + half, _sf(x, n, p) + half
 
 
-def mid_p_root(x, n, target, upper, lo, hi, iterations=80):
+def mid_p_root(x, n, target, upper, lo, hi, iterations=200):
     """``logit(pi)`` where the mid-p upper tail (``upper``) or lower tail equals ``target``.
 
-    The upper tail ``P(X > x) + P(X = x)/2`` increases and the lower tail decreases in ``pi``;
-    ``lo``/``hi`` bracket the root on the logit scale. Bisection to machine precision.
+    The upper tail ``U = P(X > x) + P(X = x)/2`` increases and the lower tail ``L = 1 - U``
+    decreases in ``pi``; ``lo``/``hi`` bracket the root on the logit scale. Newton steps with
+    ``dU/dlogit(pi) = n/2 [b(x; n-1, pi) + b(x-1; n-1, pi)] pi (1 - pi)``, kept inside the
+    shrinking bracket (bisection when a step leaves it); only unconverged rows are evaluated.
     """
+    theta = 0.5 * (lo + hi)
+    rows = np.arange(x.size)
     for _ in range(iterations):
-        mid = 0.5 * (lo + hi)
-        below, above = mid_p_tails(x, n, special.expit(mid))
-        if upper:
-            go_up = above < target
-        else:
-            go_up = below > target
-        lo, hi = np.where(go_up, mid, lo), np.where(go_up, hi, mid)
-        if np.all(hi - lo <= 4e-16 * np.maximum(1.0, np.abs(mid))):
+        if rows.size == 0:
             break
-    return 0.5 * (lo + hi)
+        xr, nr, th = x[rows], n[rows], theta[rows]
+        pi = special.expit(th)
+        below, above = mid_p_tails(xr, nr, pi)
+        value = above - target if upper else target - below
+        lo[rows] = np.where(value < 0, th, lo[rows])
+        hi[rows] = np.where(value > 0, th, hi[rows])
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            slope = 0.5 * nr * (np.exp(binom_logpmf(xr, nr - 1, pi))
+                                + np.exp(binom_logpmf(xr - 1, nr - 1, pi))) * pi * (1 - pi)
+            new = th - value / slope
+        inside = np.isfinite(new) & (new > lo[rows]) & (new < hi[rows])
+        new = np.where(inside, new, 0.5 * (lo[rows] + hi[rows]))
+        theta[rows] = np.where(value == 0, th, new)
+        tol = 4e-16 * np.maximum(1.0, np.abs(new))
+        done = (value == 0) | (np.abs(new - th) <= tol) | (hi[rows] - lo[rows] <= tol)
+        rows = rows[~done]
+    return theta
 
 
 def _etest_stat(k1, k2, u):

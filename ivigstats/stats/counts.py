@@ -328,7 +328,8 @@ def poisson_etest(events1, time1, events2, time2, level=0.95):
     ``mu_i = (x1 + x2) t_i / (t1 + t2)``; P is the probability of every pair ``(k1, k2)``
     whose statistic ``|T(k1, k2)|`` is at least the observed one, with statsmodels' conventions
     ``T = (k1 - k2 u)/sqrt((k1 + k2) u + 1e-20)`` and ties within ``1e-15``. The sum runs over
-    ``k1`` within 40 SD + 50 of the null mean and of ``x1`` (the rest is below ``1e-300`` of P)
+    ``k1`` within 40 SD + 50 of the null mean and of ``x1`` (the omitted Poisson probability is
+    below 1e-142, so P values above ~1e-135 keep 1e-6)
     and takes the ``k2`` tails in closed form, so large counts need no grid. No events in either
     arm: z 0 and P 1 (as statsmodels), with a note.
 
