@@ -104,3 +104,17 @@ def test_large_trial_is_fast_and_agrees_with_chi2_scale():
     fi = r.estimate[0]
     assert fisher_p(4700 + fi, 10_000, 5000, 10_000)[0] >= 0.05
     assert fisher_p(4700 + fi - 1, 10_000, 5000, 10_000)[0] < 0.05
+
+
+def test_registry_shaped_wrappers_equal_the_functions():
+    from ivigstats.stats import fragility as fr
+    for name, func, test in [("fragility_index_walsh_fisher", fragility_index_walsh, "fisher"),
+                             ("fragility_index_walsh_chi2", fragility_index_walsh, "chi2"),
+                             ("fragility_quotient_walsh_fisher", fragility_quotient_walsh,
+                              "fisher"),
+                             ("reverse_fragility_index_chi2", reverse_fragility_index, "chi2")]:
+        wrapper = getattr(fr, name)
+        assert "References" in wrapper.__doc__
+        got, want = wrapper(*TABLES.T, 0.95), func(*TABLES.T, 0.95, test=test)
+        assert f"{got.measure}_{got.method}" == name
+        np.testing.assert_array_equal(got.estimate, want.estimate)

@@ -319,3 +319,21 @@ def _reverse_notes(a, n1, c, n2, rfi, arm, moved_up, alpha, p0):
             out[i] = (f"{int(rfi[i])} event(s) {verb} arm {arm[i]}: {int(e)}/{int(n)} -> "
                       f"{int(e + k)}/{int(n)} gives P < {alpha:g}")
     return out
+
+
+def _registry_wrapper(func, test):
+    """A registry-shaped ``f(events1, n1, events2, n2, level)`` for one test."""
+    def wrapper(events1, n1, events2, n2, level=0.95):
+        return func(events1, n1, events2, n2, level, test=test)
+    wrapper.__doc__ = (f"{func.__doc__.splitlines()[0]} ({test}: registry signature).\n\n"
+                       f"    See :func:`{func.__name__}`.\n\n    References\n    ----------\n"
+                       f"    .. [1] {WALSH}.\n    .. [2] {KHAN}.\n")
+    return wrapper
+
+
+fragility_index_walsh_fisher = _registry_wrapper(fragility_index_walsh, "fisher")
+fragility_index_walsh_chi2 = _registry_wrapper(fragility_index_walsh, "chi2")
+fragility_quotient_walsh_fisher = _registry_wrapper(fragility_quotient_walsh, "fisher")
+fragility_quotient_walsh_chi2 = _registry_wrapper(fragility_quotient_walsh, "chi2")
+reverse_fragility_index_fisher = _registry_wrapper(reverse_fragility_index, "fisher")
+reverse_fragility_index_chi2 = _registry_wrapper(reverse_fragility_index, "chi2")
