@@ -53,10 +53,17 @@ def emit(write, output: str) -> None:
     """Call ``write(stream)`` on stdout, or on a temporary file renamed to ``output``.
 
     The rename happens only after ``write`` returned, so an error or a crash never leaves a
-    half-written file behind.
+    half-written file behind. An existing path that is not a regular file (``/dev/null``, a
+    FIFO) is written in place: a rename would replace the device node.
     """
     if output == "-":
         write(sys.stdout)
+        return
+    if os.path.exists(output) and not os.path.isfile(output):
+        # /dev/null, /dev/stdout, a FIFO: write in place. Renaming a temporary file onto
+        # them would replace the device itself (as root, /dev/null became a regular file).
+        with open(output, "w", encoding="utf-8", newline="") as stream:
+            write(stream)
         return
     import tempfile
     directory = os.path.dirname(os.path.abspath(output))

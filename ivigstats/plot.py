@@ -223,6 +223,10 @@ def forest_image(blocks, path: str, *, weights=None, title: str = "") -> None:
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
+    if os.path.exists(path) and not os.path.isfile(path):  # a device or FIFO: never rename onto it
+        with open(path, "wb") as fh:
+            fig.savefig(fh, format=suffix[1:])
+        return
     import tempfile
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".ivigstats-", suffix=suffix, dir=directory)

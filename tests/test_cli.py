@@ -115,7 +115,7 @@ def test_delimited_formats_full_precision(run, fmt):
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout), delimiter="," if fmt == "csv" else "\t"))
     assert tuple(rows[0]) == COLUMNS
-    welch = [r for r in rows if r["outcome"] == "edss_change" and r["method"] == "welch"][0]
+    welch = next(r for r in rows if r["outcome"] == "edss_change" and r["method"] == "welch")
     assert float(welch["p_value"]) == pytest.approx(R["edss_change"]["welch"]["p_value"], rel=RTOL)
     assert len(welch["p_value"]) > 8  # not rounded
 
@@ -201,3 +201,20 @@ def test_schema_and_trials(run):
     assert schema["properties"]["outcomes"]["items"]["properties"]["kind"]["enum"] == \
         ["continuous", "binary", "count", "ordinal"]
     assert "fazekas1997" in run("trials").stdout
+
+
+def test_output_to_a_fifo_writes_through_it_and_leaves_it_a_fifo(run, tmp_path):
+    # -o is atomic (temporary file + rename) for regular files only: renaming onto /dev/null
+    # or a FIFO would replace the node itself (as root, /dev/null became a regular file).
+    import os
+    import stat
+    import threading
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
+    reader.start()
+    assert run("summarize", "-f", "csv", "-o", str(fifo)).exit_code == 0
+    reader.join(timeout=30)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert got and got[0].startswith(",".join(COLUMNS))
