@@ -19,6 +19,7 @@ from ivigstats import schema
 from ivigstats.errors import InputError
 
 MAX_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 16  # a trial file nests 4 deep (outcomes[].arms.<arm>.counts[])
 #: field types that may be given as printed text ("−0.23", "-0.13 – 0.37", "P < 0.001")
 _FORGIVEN = ("interval", "p_value")  # other number types: in _Validator.scalar
 
@@ -171,7 +172,22 @@ def parse(data: bytes, origin: str, fmt: str | None = None, strict: bool = True)
         raise InputError(origin, "nesting too deep; expected a trial file") from None
     except ValueError as exc:  # the NaN/Infinity constants refused above
         raise InputError(origin, str(exc)) from None
+    if _depth(doc) > MAX_DEPTH:
+        raise InputError(origin, f"nesting deeper than {MAX_DEPTH} levels; expected a trial file")
     return _Validator(origin, strict).trial(doc)
+
+
+def _depth(doc) -> int:
+    """How deeply lists and tables nest (iteratively: no recursion limit to hit)."""
+    deepest, stack = 0, [(doc, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                stack.extend((v, level + 1) for v in (node.values() if isinstance(node, dict)
+                                                      else node))
+    return deepest
 
 
 def _reject_constant(name: str):
