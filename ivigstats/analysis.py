@@ -91,7 +91,7 @@ def arm_arguments(outcome, a1, a2):
     Returns ``(None, notes)`` when the numbers cannot be compared (a continuous arm with a
     mean but no SD, SE or CI).
     """
-    notes = list(a1.derived) + [d for d in a2.derived if d not in a1.derived]
+    notes = _merge_notes(list(a1.derived) + [d for d in a2.derived if d not in a1.derived])
     kind = outcome.kind
     if kind == "binary":
         return (a1.events, a1.n, a2.events, a2.n), notes
@@ -109,6 +109,17 @@ def arm_arguments(outcome, a1, a2):
             notes.append(f"SD of {a.arm} {how}")
         sds.append(sd)
     return (a1.mean, sds[0], a1.n, a2.mean, sds[1], a2.n), notes
+
+
+def _merge_notes(notes):
+    """One note per kind of derivation: "person-years approximated as n x follow-up = 75 x 2
+    = 150 and 73 x 2 = 146" rather than the sentence twice."""
+    merged: dict[str, list[str]] = {}
+    for text in notes:
+        head, sep, rest = text.partition(" = ")
+        merged.setdefault(head if sep else text, []).append(rest if sep else "")
+    return [f"{head} = {' and '.join(rests)}" if rests[0] else head
+            for head, rests in merged.items()]
 
 
 def resolve_sd(a):

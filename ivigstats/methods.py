@@ -52,6 +52,7 @@ def _m(kind, measure, method, function, default, reference, checked, **kw) -> Me
 
 
 NEWCOMBE = "Newcombe RG. Stat Med 1998;17:873-890 (method 10)"
+WALSH = "Walsh M et al. J Clin Epidemiol 2014;67:622-628"
 REGISTRY: tuple[Method, ...] = (
     # binary
     _m("binary", "risk_ratio", "katz_log", "binary:risk_ratio_katz_log", True,
@@ -93,6 +94,25 @@ REGISTRY: tuple[Method, ...] = (
        "Barnard GA. Biometrika 1947;34:123-138", "scipy.stats.barnard_exact", slow=True),
     _m("binary", "test", "boschloo_exact", "binary:boschloo_exact", False,
        "Boschloo RD. Stat Neerl 1970;24:1-9", "scipy.stats.boschloo_exact", slow=True),
+    # fragility (Walsh 2014): the fewest event changes that flip the two-sided test at
+    # alpha = 1 - level; summarize adds the Fisher rows by default (analysis.sensitivity_rows)
+    _m("binary", "fragility_index", "walsh_fisher", "fragility:fragility_index_walsh_fisher",
+       False, WALSH, "R fisher.test loop (make_sensitivity.R)", slow=True),
+    _m("binary", "fragility_index", "walsh_chi2", "fragility:fragility_index_walsh_chi2", False,
+       WALSH, "R chisq.test(correct=FALSE) loop (make_sensitivity.R)", slow=True),
+    _m("binary", "fragility_quotient", "walsh_fisher",
+       "fragility:fragility_quotient_walsh_fisher", False,
+       "Ahmed W et al. Crit Care Med 2016;44:e1142-e1143; " + WALSH,
+       "R fisher.test loop (make_sensitivity.R)", slow=True),
+    _m("binary", "fragility_quotient", "walsh_chi2", "fragility:fragility_quotient_walsh_chi2",
+       False, "Ahmed W et al. Crit Care Med 2016;44:e1142-e1143; " + WALSH,
+       "R chisq.test(correct=FALSE) loop (make_sensitivity.R)", slow=True),
+    _m("binary", "reverse_fragility_index", "fisher", "fragility:reverse_fragility_index_fisher",
+       False, "Khan MS et al. JAMA Netw Open 2020;3:e2012469",
+       "R fisher.test loop (make_sensitivity.R)", slow=True),
+    _m("binary", "reverse_fragility_index", "chi2", "fragility:reverse_fragility_index_chi2",
+       False, "Khan MS et al. JAMA Netw Open 2020;3:e2012469",
+       "R chisq.test(correct=FALSE) loop (make_sensitivity.R)", slow=True),
     # continuous
     _m("continuous", "mean_difference", "welch", "continuous:mean_difference_welch", True,
        "Welch BL. Biometrika 1947;34:28-35",
@@ -119,24 +139,28 @@ REGISTRY: tuple[Method, ...] = (
        "Cochrane Handbook version 6.4 (2023), section 6.5.2.2", "R sqrt(n) * se", per_arm=True),
     # count
     _m("count", "rate_ratio", "exact_conditional", "counts:rate_ratio_exact_conditional", True,
-       "Clopper CJ, Pearson ES 1934; Fay MP. R Journal 2010;2:53-58", "R poisson.test",
-       log_scale=True),
+       "Clopper CJ, Pearson ES. Biometrika 1934;26:404-413; Fay MP. R Journal 2010;2:53-58",
+       "R poisson.test; scipy.stats.binomtest", log_scale=True),
     _m("count", "rate_ratio", "wald_log", "counts:rate_ratio_wald_log", True,
-       "Rothman KJ et al. Modern Epidemiology 3rd ed. 2008 ch. 14", "R metafor::escalc IRR",
-       log_scale=True),
+       "Rothman KJ et al. Modern Epidemiology 3rd ed. 2008 ch. 14",
+       "R metafor::escalc IRR (add=1/2, to='only0'); statsmodels wald-log", log_scale=True),
     _m("count", "rate_difference", "wald", "counts:rate_difference_wald", True,
-       "Rothman KJ et al. Modern Epidemiology 3rd ed. 2008 ch. 14", "R metafor::escalc IRD"),
+       "Rothman KJ et al. Modern Epidemiology 3rd ed. 2008 ch. 14",
+       "R metafor::escalc IRD (add=0); statsmodels wald (compare='diff')"),
     _m("count", "rate_ratio", "score", "counts:rate_ratio_score", False,
-       "Gu K et al. Biom J 2008;50:283-298", "statsmodels test/confint_poisson_2indep('score')",
-       log_scale=True),
+       "Gu K, Ng HKT, Tang ML, Schucany WR. Biom J 2008;50:283-298",
+       "R score equation solved by uniroot; statsmodels confint_poisson_2indep('score') where "
+       "it converged", log_scale=True),
     _m("count", "rate_ratio", "mid_p", "counts:rate_ratio_mid_p", False,
-       "Rothman KJ et al. Modern Epidemiology 3rd ed. 2008 ch. 14", "R (binomial mid-p)",
-       log_scale=True),
+       "Rothman KJ et al. Modern Epidemiology 3rd ed. 2008 ch. 14",
+       "R epitools::rateratio.midp; mid-p definitions solved by uniroot", log_scale=True),
     _m("count", "test", "poisson_etest", "counts:poisson_etest", False,
        "Krishnamoorthy K, Thomson J. J Stat Plan Inference 2004;119:23-35",
-       "statsmodels test_poisson_2indep(method='etest')"),
+       "statsmodels etest_poisson_2indep (full grid); brute-force double sum (scipy.stats)",
+       slow=True),
     _m("count", "rate", "exact", "counts:rate_exact", True,
-       "Garwood F. Biometrika 1936;28:437-442", "R poisson.test(x, T)", per_arm=True),
+       "Garwood F. Biometrika 1936;28:437-442", "R poisson.test(x, T); scipy.stats.chi2",
+       per_arm=True),
     # ordinal
     _m("ordinal", "test", "pearson_chi2", "ordinal:pearson_chi2", True,
        "Pearson K. Phil Mag 1900;50:157-175",

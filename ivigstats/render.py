@@ -103,7 +103,12 @@ def num_text(x) -> str:
         return ""
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"
-    return f"{x:.4g}"
+    if 1e4 <= abs(x) < 1e12:  # money and counts: 31478, not 3.148e+04
+        return f"{x:.0f}"
+    text = f"{x:.4g}"
+    if abs(float(text)) == 1 and abs(x) != 1:  # 0.99998 is not 1 (a posterior probability)
+        text = f"{x:.6g}" if abs(float(f"{x:.6g}")) != 1 else f"{x:.12g}"
+    return text
 
 
 def _ci_text(rec) -> str:

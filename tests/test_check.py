@@ -272,7 +272,7 @@ def test_every_check_fails_on_constructed_problems(run):
 
 def test_readme_text_shows_the_real_output(run, monkeypatch):
     table = run("check", str(AS_PRINTED), "-f", "table").stdout
-    assert table in (ROOT / "docs" / "readme" / "check.md").read_text()
+    assert table in (ROOT / "docs" / "guide" / "check.md").read_text()
 
 
 def test_a_printed_bound_is_read_as_a_bound(run):
