@@ -66,14 +66,33 @@ def outcome_rows(trial, outcome, methods_spec="default", level=0.95, *,
         label = f"{exp.id} vs {ctl.id}"
         if args is None:
             continue
-        blocks.extend(compare(outcome.kind, args, chosen, level, outcome=outcome.id, arms=label,
-                              benefit=outcome.benefit, note="; ".join(notes),
-                              reported=outcome.reported))
+        rows = compare(outcome.kind, args, chosen, level, outcome=outcome.id, arms=label,
+                       benefit=outcome.benefit, note="; ".join(notes), reported=outcome.reported)
+        _note_rounding_ranges(rows, outcome, a1, a2, chosen, level)
+        blocks.extend(rows)
         if methods_spec in ("default", "all"):
             blocks.extend(sensitivity_rows(trial, outcome, exp, ctl, args, level,
                                            sensitivity or Sensitivity(), note="; ".join(notes),
                                            registered={m.key for m in chosen}))
     return blocks
+
+
+def _note_rounding_ranges(blocks, outcome, a1, a2, chosen, level) -> None:
+    """When counts were reconstructed from printed percentages, say in each row with a P how
+    far that P moves over every count consistent with the percentages (issue 5)."""
+    if not any(getattr(a, "percent", None) is not None or getattr(a, "percents", None)
+               is not None for a in (a1, a2)):
+        return
+    from ivigstats.audit.percent_range import p_value_range
+    ranges = p_value_range(outcome, a1, a2, chosen, level)
+    for block in blocks:
+        key = f"{block.columns['measure'][0]}/{block.columns['method'][0]}"
+        if key in ranges and ranges[key][2] > 1:
+            low, high, k = ranges[key]
+            text = (f"over the {k} count combinations consistent with the printed percentages "
+                    f"P ranges {low:.3g} to {high:.3g}")
+            note = block.columns["note"]
+            note[:] = [f"{n}; {text}" if n else text for n in note]
 
 
 def summarize_trial(trial, methods_spec="default", level=0.95, *,

@@ -76,3 +76,36 @@ def emit(write, output: str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def plot_option(func):
+    """``--plot [FILE.svg|FILE.png]``: a forest plot in the terminal, or an image file."""
+    def check(ctx, param, value):
+        import os
+        if value not in (None, "terminal") and \
+                os.path.splitext(value)[1].lower() not in (".svg", ".png"):
+            raise click.BadParameter(f"{value!r}: expected a file name ending .svg or .png "
+                                     "(or no value: a plot in the terminal)")
+        return value
+    return click.option("--plot", "plot", is_flag=False, flag_value="terminal", default=None,
+                        callback=check,
+                        metavar="[FILE.svg|FILE.png]",
+                        help="Draw a forest plot: in the terminal (no value), or write an image "
+                             "(needs the plot extra: pip install 'ivigstats[plot]').")(func)
+
+
+def draw(plot, blocks, weights, fmt, output, title=""):
+    """Send the forest plot where ``--plot`` asked (stdout after a table, else stderr)."""
+    import sys
+
+    from ivigstats import plot as plotting
+    if plot is None:
+        return
+    if plot == "terminal":
+        to_stdout = output == "-" and fmt in ("table", "markdown")
+        stream = sys.stdout if to_stdout else sys.stderr
+        stream.write("\n")
+        plotting.forest_plot(blocks, stream, weights=weights,
+                             title=title)
+    else:
+        plotting.forest_image(blocks, plot, weights=weights, title=title)

@@ -218,3 +218,45 @@ def test_output_to_a_fifo_writes_through_it_and_leaves_it_a_fifo(run, tmp_path):
     reader.join(timeout=30)
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
     assert got and got[0].startswith(",".join(COLUMNS))
+
+
+def test_summarize_plot_draws_every_outcome_with_an_interval(run):
+    out = run("summarize", "--plot", "-f", "table").stdout
+    for label in ("edss_change: ivig vs placebo (welch)",
+                  "relapses: ivig vs placebo (exact_conditional)",
+                  "relapse_free: ivig vs placebo (katz_log)"):
+        assert label in out
+    assert "rate_ratio (log scale)" in out and "│" in out  # log axis, null line
+
+
+def test_summarize_shows_how_far_rounded_percentages_move_each_p(run, tmp_path):
+    # 50% and 41% of 300: counts 149-151 and 122-124 all round to them (9 tables)
+    trial = tmp_path / "pct.toml"
+    trial.write_text('''[trial]
+id = "pct"
+title = "percentages only"
+citation = "constructed"
+follow_up_years = 1.0
+[[arms]]
+id = "a"
+label = "A"
+n = 300
+[[arms]]
+id = "b"
+label = "B"
+n = 300
+[[outcomes]]
+id = "rf"
+label = "relapse-free"
+kind = "binary"
+benefit = "higher"
+  [outcomes.arms.a]
+  percent = 50
+  [outcomes.arms.b]
+  percent = 41
+''')
+    rows = json.loads(run("summarize", str(trial), "-f", "json").stdout)["results"]
+    chi2 = next(r for r in rows if r["method"] == "pearson_chi2")
+    assert "over the 9 count combinations" in chi2["note"]
+    low, high = (float(x) for x in chi2["note"].split("P ranges ")[1].split(" to "))
+    assert low < chi2["p_value"] < high

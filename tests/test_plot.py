@@ -9,8 +9,9 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from ivigstats import plot
-from ivigstats.commands.pool import pool_blocks, study_effects
+from ivigstats.commands.pool import study_effects
 from ivigstats.errors import InputError
+from ivigstats.several import pool_blocks
 
 
 @pytest.fixture(scope="module")

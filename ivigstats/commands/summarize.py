@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import click
 
-from ivigstats.options import analysis_options, check_methods, emit, output_options, resolve_format
+from ivigstats.options import (
+    analysis_options,
+    check_methods,
+    draw,
+    emit,
+    output_options,
+    plot_option,
+    resolve_format,
+)
 
 
 def parse_costs(value: str | None) -> dict | None:
@@ -62,9 +70,10 @@ def sensitivity_options(func):
 @click.argument("trial", default="fazekas1997", metavar="[TRIAL]")
 @analysis_options
 @sensitivity_options
+@plot_option
 @output_options
-def summarize(trial, level, methods, fragility_test, phis, dispersion_from, nb_k, cost, fmt,
-              output):
+def summarize(trial, level, methods, fragility_test, phis, dispersion_from, nb_k, cost, plot,
+              fmt, output):
     """Recompute every outcome of a trial, beside what the paper reported.
 
     TRIAL is a TOML or JSON trial file, '-' for standard input, or an embedded trial id
@@ -77,6 +86,7 @@ def summarize(trial, level, methods, fragility_test, phis, dispersion_from, nb_k
       ivigstats summarize examples/fazekas1997.toml -f json -o results.json
       cat trial.json | ivigstats summarize - -f csv
       ivigstats summarize --dispersion-from annual_relapse_rate --cost ivig=12000,placebo=0
+      ivigstats summarize --plot            # forest plot in the terminal (--plot f.svg: image)
 
     Binary outcomes get fragility rows and count outcomes a quasi-Poisson grid (phi 1, 1.5,
     2, 3) with --methods default or all.
@@ -92,8 +102,9 @@ def summarize(trial, level, methods, fragility_test, phis, dispersion_from, nb_k
                        cost=parse_costs(cost))
     blocks = summarize_trial(t, methods, level, sensitivity=sens)
     fmt = resolve_format(fmt, output)
-    emit(lambda s: render(blocks, fmt, s, meta=t.metadata(), title=f"{t.id}: {t.title}"),
-         output)
+    title = f"{t.id}: {t.title}"
+    emit(lambda s: render(blocks, fmt, s, meta=t.metadata(), title=title), output)
+    draw(plot, blocks, None, fmt, output, title)
 
 
 @click.command()
