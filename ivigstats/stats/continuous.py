@@ -31,7 +31,7 @@ def _t_result(method, diff, se, df, level, small):
     """Mean difference with a t interval and two-sided t test on ``df`` degrees of freedom."""
     zero = (se == 0) & ~small
     bad = small | zero
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         df = np.where(small, np.nan, df)
         t = np.where(bad, np.nan, diff / se)
         q = special.stdtrit(df, 0.5 + level / 2)
@@ -85,16 +85,20 @@ def mean_difference_welch(mean1, sd1, n1, mean2, sd2, n2, level=0.95):
     """
     m1, s1, n1, m2, s2, n2 = as_float_arrays(mean1, sd1, n1, mean2, sd2, n2)
     small = (n1 < 2) | (n2 < 2)
-    v1, v2 = s1**2 / n1, s2**2 / n2
-    se = np.sqrt(v1 + v2)
+    se = np.hypot(s1 / np.sqrt(n1), s2 / np.sqrt(n2))  # no overflow for SDs up to 1e308
     with np.errstate(divide="ignore", invalid="ignore"):
-        df = (v1 + v2) ** 2 / (v1**2 / (n1 - 1) + v2**2 / (n2 - 1))
+        # shares of the variance: the df formula without squaring variances (no overflow)
+        r1, r2 = (s1 / np.sqrt(n1) / se) ** 2, (s2 / np.sqrt(n2) / se) ** 2
+        df = 1 / (r1**2 / (n1 - 1) + r2**2 / (n2 - 1))
     return _t_result("welch", m1 - m2, se, df, level, small)
 
 
 def _pooled_sd(s1, n1, s2, n2):
+    """Pooled SD, scaled by the larger SD so that squaring never overflows."""
+    big = np.maximum(s1, s2)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.sqrt(((n1 - 1) * s1**2 + (n2 - 1) * s2**2) / (n1 + n2 - 2))
+        u1, u2 = np.where(big > 0, s1 / big, 0.0), np.where(big > 0, s2 / big, 0.0)
+        return big * np.sqrt(((n1 - 1) * u1**2 + (n2 - 1) * u2**2) / (n1 + n2 - 2))
 
 
 def mean_difference_student(mean1, sd1, n1, mean2, sd2, n2, level=0.95):
@@ -160,14 +164,17 @@ def _normal_result(measure, method, estimate, variance, level, small, note_pairs
                              *note_pairs))
 
 
-def _smd(method, d, correction_df, n1, n2, n_var, small, level):
+def _smd(method, d, sd, correction_df, n1, n2, n_var, small, level):
     """SMD ``J * d`` with the large-sample variance ``1/n1 + 1/n2 + g^2 / (2 n_var)``."""
-    zero_sd = ~np.isfinite(d) & ~small
+    zero_sd = (sd == 0) & ~small
+    huge = ~np.isfinite(d) & ~zero_sd & ~small
     g = _hedges_j(correction_df) * d if correction_df is not None else d
-    g = np.where(small | zero_sd, np.nan, g)
-    var = 1 / n1 + 1 / n2 + g**2 / (2 * n_var)
+    g = np.where(small | zero_sd | huge, np.nan, g)
+    with np.errstate(over="ignore"):
+        var = 1 / n1 + 1 / n2 + g**2 / (2 * n_var)
     return _normal_result("smd", method, g, var, level, small,
-                          ((zero_sd, "standardising SD is 0: SMD undefined"),))
+                          ((zero_sd, "standardising SD is 0: SMD undefined"),
+                           (huge, "SMD beyond double precision: not computed")))
 
 
 def smd_hedges_g(mean1, sd1, n1, mean2, sd2, n2, level=0.95):
@@ -208,9 +215,10 @@ def smd_hedges_g(mean1, sd1, n1, mean2, sd2, n2, level=0.95):
     """
     m1, s1, n1, m2, s2, n2 = as_float_arrays(mean1, sd1, n1, mean2, sd2, n2)
     small = (n1 < 2) | (n2 < 2) | (n1 + n2 < 4)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d = (m1 - m2) / _pooled_sd(s1, n1, s2, n2)
-    return _smd("hedges_g", d, n1 + n2 - 2, n1, n2, n1 + n2, small, level)
+    sp = _pooled_sd(s1, n1, s2, n2)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        d = (m1 - m2) / sp
+    return _smd("hedges_g", d, sp, n1 + n2 - 2, n1, n2, n1 + n2, small, level)
 
 
 def smd_cohen_d(mean1, sd1, n1, mean2, sd2, n2, level=0.95):
@@ -248,9 +256,10 @@ def smd_cohen_d(mean1, sd1, n1, mean2, sd2, n2, level=0.95):
     """
     m1, s1, n1, m2, s2, n2 = as_float_arrays(mean1, sd1, n1, mean2, sd2, n2)
     small = (n1 < 2) | (n2 < 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        d = (m1 - m2) / _pooled_sd(s1, n1, s2, n2)
-    return _smd("cohen_d", d, None, n1, n2, n1 + n2, small, level)
+    sp = _pooled_sd(s1, n1, s2, n2)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        d = (m1 - m2) / sp
+    return _smd("cohen_d", d, sp, None, n1, n2, n1 + n2, small, level)
 
 
 def smd_glass_delta(mean1, sd1, n1, mean2, sd2, n2, level=0.95):
