@@ -100,7 +100,8 @@ def phases(path: Path, methods: str) -> dict:
     """Seconds spent reading/validating, computing and formatting, in this process."""
     import io
 
-    from ivigstats import batch, methods as registry
+    from ivigstats import batch
+    from ivigstats import methods as registry
     reader = batch.Reader(str(path))
     chosen = registry.select(reader.kind, methods)
     spent = {"read": 0.0, "compute": 0.0, "format": 0.0}

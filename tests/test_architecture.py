@@ -37,7 +37,7 @@ def _modules_after(args: list[str]) -> set[str]:
             "except SystemExit:\n    pass\n"
             "print(' '.join(sorted(sys.modules)), file=sys.stderr)")
     out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                         cwd=ROOT, timeout=60)
+                         cwd=ROOT, timeout=60, check=False)
     return set(out.stderr.split())
 
 

@@ -17,8 +17,7 @@ from pathlib import Path
 import scipy
 import statsmodels
 from scipy import stats
-from statsmodels.stats.proportion import (confint_proportions_2indep,
-                                          test_proportions_2indep)
+from statsmodels.stats.proportion import confint_proportions_2indep, test_proportions_2indep
 
 HERE = Path(__file__).resolve().parent
 SLOW_SUBSET = 60  # barnard/boschloo on the first tables with n1 + n2 <= 60
