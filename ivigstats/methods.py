@@ -53,6 +53,7 @@ def _m(kind, measure, method, function, default, reference, checked, **kw) -> Me
 
 NEWCOMBE = "Newcombe RG. Stat Med 1998;17:873-890 (method 10)"
 WALSH = "Walsh M et al. J Clin Epidemiol 2014;67:622-628"
+MCCULLAGH = "McCullagh P, Nelder JA. Generalized Linear Models, 2nd ed. 1989, sec. 4.5, 6.2"
 REGISTRY: tuple[Method, ...] = (
     # binary
     _m("binary", "risk_ratio", "katz_log", "binary:risk_ratio_katz_log", True,
@@ -161,6 +162,19 @@ REGISTRY: tuple[Method, ...] = (
     _m("count", "rate", "exact", "counts:rate_exact", True,
        "Garwood F. Biometrika 1936;28:437-442", "R poisson.test(x, T); scipy.stats.chi2",
        per_arm=True),
+    # overdispersion grid (summarize adds it by default: analysis.sensitivity_rows)
+    _m("count", "rate_ratio", "quasi_poisson_phi1",
+       "overdispersion:rate_ratio_quasi_poisson_phi1", False, MCCULLAGH,
+       "R glm(family=quasipoisson) SE at this dispersion (make_sensitivity.R)", log_scale=True),
+    _m("count", "rate_ratio", "quasi_poisson_phi1.5",
+       "overdispersion:rate_ratio_quasi_poisson_phi1_5", False, MCCULLAGH,
+       "R glm(family=quasipoisson) SE at this dispersion (make_sensitivity.R)", log_scale=True),
+    _m("count", "rate_ratio", "quasi_poisson_phi2",
+       "overdispersion:rate_ratio_quasi_poisson_phi2", False, MCCULLAGH,
+       "R glm(family=quasipoisson) SE at this dispersion (make_sensitivity.R)", log_scale=True),
+    _m("count", "rate_ratio", "quasi_poisson_phi3",
+       "overdispersion:rate_ratio_quasi_poisson_phi3", False, MCCULLAGH,
+       "R glm(family=quasipoisson) SE at this dispersion (make_sensitivity.R)", log_scale=True),
     # ordinal
     _m("ordinal", "test", "pearson_chi2", "ordinal:pearson_chi2", True,
        "Pearson K. Phil Mag 1900;50:157-175",

@@ -59,6 +59,7 @@ def test_every_registered_function_exists_and_names_its_method():
         func = m.load()
         assert func.__doc__ and "References" in func.__doc__, m.key
         suffix = m.method if m.measure in ("test", "sd", "rate") else m.key.replace("/", "_")
+        suffix = suffix.replace(".", "_")  # quasi_poisson_phi1.5 -> ..._phi1_5
         if m.measure not in ("sd", "rate"):
             assert m.function.endswith(":" + suffix), m.key
 

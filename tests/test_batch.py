@@ -397,7 +397,7 @@ def _fixture_files():
 def _case_cells(kind, case):
     """The CSV cells of one fixture case, or None when its layout is not one batch reads."""
     from ivigstats.batch import HEADERS
-    if kind == "binary" and "table" in case:
+    if kind in ("binary", "count") and "table" in case:
         return [str(x) for x in case["table"]]
     if kind == "ordinal" and "counts1" in case:
         return [";".join(map(str, case["counts1"])), ";".join(map(str, case["counts2"]))]

@@ -198,3 +198,22 @@ def phi_grid(events1, time1, events2, time2, level=0.95, phis=DEFAULT_PHI_GRID):
     """:func:`rate_ratio_quasi_poisson` for each phi of a grid: one Result per phi."""
     return [rate_ratio_quasi_poisson(events1, time1, events2, time2, level, phi=p)
             for p in phis]
+
+
+def _grid_member(phi):
+    """The registry-shaped quasi-Poisson rate ratio at one dispersion of the default grid."""
+    def rate_ratio_at(events1, time1, events2, time2, level=0.95):
+        return rate_ratio_quasi_poisson(events1, time1, events2, time2, level, phi=phi)
+    rate_ratio_at.__name__ = f"rate_ratio_quasi_poisson_phi{phi:g}".replace(".", "_")
+    rate_ratio_at.__doc__ = (
+        f"Rate ratio with the variance inflated by phi = {phi:g} (quasi-Poisson).\n\n"
+        "    See :func:`rate_ratio_quasi_poisson`; summarize's phi grid, registered so that "
+        "batch and ``--methods`` reach it.\n\n    References\n    ----------\n"
+        f"    .. [1] {MCCULLAGH}.\n")
+    return rate_ratio_at
+
+
+rate_ratio_quasi_poisson_phi1 = _grid_member(1.0)
+rate_ratio_quasi_poisson_phi1_5 = _grid_member(1.5)
+rate_ratio_quasi_poisson_phi2 = _grid_member(2.0)
+rate_ratio_quasi_poisson_phi3 = _grid_member(3.0)
