@@ -136,7 +136,12 @@ class Reader:
                 self._decode(raw, self.line)
             if text.strip():
                 break
-        names = [h.strip().lower() for h in next(csv.reader([text]))]
+        try:
+            fields = next(csv.reader([text]))
+        except csv.Error as exc:
+            raise InputError(f"{self.name}:{self.line}", "malformed CSV header: "
+                             + _csv_problem(exc)) from None
+        names = [h.strip().lower() for h in fields]
         dup = sorted({n for n in names if names.count(n) > 1 and n})
         if dup:
             raise InputError(f"{self.name}:{self.line}", f"column {dup[0]!r} appears twice")
@@ -214,7 +219,8 @@ class Reader:
             try:
                 rec = next(reader, None)
             except csv.Error as exc:
-                raise InputError(f"{self.name}:{begin}", f"malformed CSV: {exc}") from None
+                raise InputError(f"{self.name}:{begin}", "malformed CSV: " + _csv_problem(exc)) \
+                    from None
             if rec is None:
                 break
             if rec and not (len(rec) == 1 and not rec[0].strip()):
@@ -288,6 +294,13 @@ class Reader:
                 return f"column events{arm}: {_show(e)} is more than n{arm} = {value_of(n):g}; " \
                        f"expected 0 to n{arm}"
         raise AssertionError(row)  # pragma: no cover - the vector checks and this must agree
+
+
+def _csv_problem(exc) -> str:
+    """The csv module's complaint in the user's terms."""
+    if "new-line character" in str(exc):
+        return "a carriage return inside a line; expected lines ending in LF or CRLF"
+    return str(exc)
 
 
 class _Columns:

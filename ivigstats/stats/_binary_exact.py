@@ -12,6 +12,8 @@ total is at most ``LOGFACT_MAX`` and from ``gammaln`` otherwise.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from scipy import special
 
@@ -21,22 +23,105 @@ BLOCK = 1 << 22
 LOGFACT_MAX = 1 << 22
 _REL_ERR = 1 + 1e-7  # R fisher.test: ties within a relative 1e-7 count as "as extreme"
 DEGENERATE = "odds ratio undefined: a margin is 0 (no events, or only events, in both arms)"
+#: supports wider than this are cut to a window around the observed count and the null mode
+#: (terms outside are below exp(-800) of the largest: the sums are unchanged in double precision)
+WINDOW_FROM = 100_000
+#: window widths above which an exact method switches to an asymptotic one (stated in the note)
+FISHER_MAX_WIDTH = 4_000_000  # one pass: about a second
+CONDITIONAL_MAX_WIDTH = 200_000  # ~600 passes of bisection
+UNCONDITIONAL_MAX_TABLES = 100_000  # Barnard/Boschloo: scipy takes ~0.6 s at 300 x 300
+NORMAL_MIN = float(np.finfo(float).tiny)  # 2.2e-308, the smallest normal double
+P_FLOOR = float(np.nextafter(0.0, 1.0))  # 4.9e-324, the smallest positive (subnormal) double
+
+
+# ------------------------------------------------------------------ P below the double range
+
+def log_p_normal(z):
+    """log of the two-sided normal P, ``log 2 + log Phi(-|z|)``, finite for any finite z."""
+    return np.log(2.0) + special.log_ndtr(-np.abs(np.asarray(z, dtype=float)))
+
+
+def log_p_chi2(df, x2):
+    """log of the chi-square upper tail ``Q(df/2, x2/2)``, in log space where it underflows.
+
+    Exact through ``log_ndtr`` for 1 df; otherwise ``log chdtrc`` while that is a normal double
+    and the asymptotic series ``Q(s, y) ~ y^(s-1) e^-y / Gamma(s) (1 + (s-1)/y +
+    (s-1)(s-2)/y^2)`` (Abramowitz & Stegun 6.5.32) beyond, where ``y > 700 >> s``.
+    """
+    df, x2 = np.broadcast_arrays(np.asarray(df, dtype=float), np.asarray(x2, dtype=float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        direct = np.log(special.chdtrc(df, x2))
+        s, y = df / 2, x2 / 2
+        series = ((s - 1) * np.log(y) - y - special.gammaln(s)
+                  + np.log1p((s - 1) / y + (s - 1) * (s - 2) / y ** 2))
+        one = log_p_normal(np.sqrt(x2))
+    out = np.where(direct > np.log(NORMAL_MIN), direct, series)
+    return np.where(df == 1, np.where(direct > np.log(NORMAL_MIN), direct, one), out)
+
+
+def floor_p(result, log_p):
+    """``result`` with every P that underflowed to 0 replaced by the bound :data:`P_FLOOR`
+    (4.9e-324) and a note giving ``log10 P``: such a P is reported, never printed as 0. Other
+    rows are unchanged (subnormal P from 2.2e-308 down to 4.9e-324 are kept, as R prints them,
+    with fewer significant digits)."""
+    if result.p_value is None:
+        return result
+    p = np.array(result.p_value, dtype=float)
+    log_p = np.broadcast_to(np.asarray(log_p, dtype=float), p.shape)
+    under = np.isfinite(log_p) & (p == 0)
+    if not under.any():
+        return result
+    note = np.array(result.note if result.note is not None else np.full(p.size, ""),
+                    dtype=object)
+    for i in np.flatnonzero(under):  # only the rows beyond the double range
+        text = (f"P = 10^{log_p[i] / np.log(10):.1f}, below the smallest positive double; "
+                f"p_value shows the bound {P_FLOOR:.2g}")
+        note[i] = f"{note[i]}; {text}" if note[i] else text
+    p[under] = P_FLOOR
+    return replace(result, p_value=p, note=note)
 
 
 class Support:
     """The conditional supports of many tables, planned once as padded blocks."""
 
-    def __init__(self, events1, n1, events2, n2):
+    def __init__(self, events1, n1, events2, n2, max_width=None):
         self.a, self.n1, e2, self.n2 = as_float_arrays(events1, n1, events2, n2)
         self.m1 = self.a + e2
         self.lo = np.maximum(0.0, self.m1 - self.n2)
         self.hi = np.minimum(self.n1, self.m1)
+        self.glo, self.ghi = self._window()
+        self.width = self.ghi - self.glo + 1
+        #: rows whose window is wider than ``max_width``: left out (one point at ``a``) for
+        #: the caller's asymptotic method
+        self.too_wide = self.width > max_width if max_width else np.zeros(self.a.size, bool)
+        self.glo = np.where(self.too_wide, self.a, self.glo)
+        self.ghi = np.where(self.too_wide, self.a, self.ghi)
+        self.grid_width = self.ghi - self.glo + 1
         total = self.n1 + self.n2
         nmax = int(total.max()) if total.size else 0
         self._lf = special.gammaln(np.arange(nmax + 1) + 1.0) if nmax <= LOGFACT_MAX else None
         self._log_norm = self._logfact(total) - self._logfact(self.m1) - self._logfact(
             total - self.m1)
         self.blocks = self._plan()
+
+    def _window(self):
+        """Grid bounds: the whole support, or for supports wider than WINDOW_FROM the points
+        within ``40 sd + 100`` of the observed count and of the null mean (sd the larger of the
+        null hypergeometric's and the observed table's conditional one)."""
+        lo, hi = self.lo.copy(), self.hi.copy()
+        wide = self.hi - self.lo + 1 > WINDOW_FROM
+        if not wide.any():
+            return lo, hi
+        a, n1, n2, m1 = self.a, self.n1, self.n2, self.m1
+        total = n1 + n2
+        mean = n1 * m1 / total
+        var0 = n1 * n2 * m1 * (total - m1) / (total ** 2 * np.maximum(total - 1, 1))
+        b, c = n1 - a, m1 - a
+        var1 = 1 / (1 / (a + .5) + 1 / (b + .5) + 1 / (c + .5) + 1 / (n2 - c + .5))
+        k = 40 * np.sqrt(np.maximum(var0, var1)) + 100
+        lo = np.where(wide, np.maximum(lo, np.floor(np.minimum(a, mean) - k)), lo)
+        hi = np.where(wide, np.minimum(hi, np.ceil(np.maximum(a, mean) + k)), hi)
+        return lo, hi
 
     def _logfact(self, k):
         if self._lf is not None:
@@ -52,7 +137,7 @@ class Support:
                 - self._log_norm[rows][sh])
 
     def _plan(self):
-        width = (self.hi - self.lo + 1).astype(np.int64)
+        width = self.grid_width.astype(np.int64)
         order = np.argsort(width, kind="stable")
         blocks, start, n = [], 0, len(order)
         while start < n:
@@ -70,12 +155,12 @@ class Support:
     def grids(self):
         """Yield ``(rows, x, valid)``: support points of each block (x clipped into support)."""
         for rows, offset, width in self.blocks:
-            x = self.lo[rows, None] + offset + np.arange(width, dtype=float)
-            valid = x <= self.hi[rows, None]
-            yield rows, np.minimum(x, self.hi[rows, None]), valid
+            x = self.glo[rows, None] + offset + np.arange(width, dtype=float)
+            valid = x <= self.ghi[rows, None]
+            yield rows, np.minimum(x, self.ghi[rows, None]), valid
 
-    def fisher_p(self):
-        """Two-sided P as R fisher.test: sum of P(x) <= P(observed) * (1 + 1e-7)."""
+    def fisher_log_p(self):
+        """log of the two-sided P as R fisher.test: sum of P(x) <= P(observed) * (1 + 1e-7)."""
         log_obs = self.logpmf(self.a, slice(None))
         total = np.zeros_like(self.a)
         for rows, x, valid in self.grids():
@@ -83,7 +168,20 @@ class Support:
             keep = valid & (lp <= np.log(_REL_ERR))
             total[rows] += np.where(keep, np.exp(np.minimum(lp, 1.0)), 0.0).sum(axis=1)
         with np.errstate(divide="ignore"):
-            return np.minimum(1.0, np.exp(np.log(total) + log_obs))
+            return np.minimum(0.0, np.log(total) + log_obs)
+
+    def mid_log_p(self):
+        """log of the null two-sided mid-P, ``2 min(P(X < a), P(X > a)) + P(X = a)``, with
+        each tail summed relative to ``P(X = a)`` so that it survives underflow."""
+        log_obs = self.logpmf(self.a, slice(None))
+        below, above = np.zeros_like(self.a), np.zeros_like(self.a)
+        for rows, x, valid in self.grids():
+            with np.errstate(over="ignore"):
+                ratio = np.exp(self.logpmf(x, rows) - log_obs[rows, None])
+            a = self.a[rows, None]
+            below[rows] += np.where(valid & (x < a), ratio, 0.0).sum(axis=1)
+            above[rows] += np.where(valid & (x > a), ratio, 0.0).sum(axis=1)
+        return np.minimum(0.0, np.log(2.0) + log_obs + np.log(np.minimum(below, above) + 0.5))
 
     def tails(self, theta, cache=None):
         """``(P(X < a), P(X = a), P(X > a), E[X])`` under log odds ratio ``theta`` per row."""
@@ -126,6 +224,45 @@ class Support:
             if np.all(((hi - lo) <= 1e-12 * np.maximum(1.0, np.abs(mid))) | ~mask):
                 break
         return 0.5 * (lo + hi)
+
+
+def _asymptotic(result, sup, log_p, odds: bool):
+    """Rows whose support is too wide for the exact computation (``sup.too_wide``), replaced
+    by the asymptotic method the note names: Woolf's log odds ratio (estimate, Wald interval,
+    z test; 0.5 added to every cell when one is 0) for the conditional odds ratios, Pearson's
+    chi-square P for Fisher's test. Returns the result and the log P of every row."""
+    rows = sup.too_wide
+    a, b, c = sup.a[rows], sup.n1[rows] - sup.a[rows], sup.m1[rows] - sup.a[rows]
+    d = sup.n2[rows] - c
+    width = f"support of {{:,.0f}} tables exceeds {CONDITIONAL_MAX_WIDTH if odds else FISHER_MAX_WIDTH:,}"
+    p = np.array(result.p_value, dtype=float)
+    log_p = np.array(np.broadcast_to(log_p, p.shape), dtype=float)
+    note = np.array(result.note, dtype=object)
+    fields = {}
+    if odds:
+        add = np.where((a == 0) | (b == 0) | (c == 0) | (d == 0), 0.5, 0.0)
+        log_or = np.log(a + add) + np.log(d + add) - np.log(b + add) - np.log(c + add)
+        se = np.sqrt(1 / (a + add) + 1 / (b + add) + 1 / (c + add) + 1 / (d + add))
+        q = special.ndtri(0.5 + result.conf_level / 2)
+        for name, value in (("estimate", np.exp(log_or)), ("conf_low", np.exp(log_or - q * se)),
+                            ("conf_high", np.exp(log_or + q * se))):
+            column = np.array(getattr(result, name), dtype=float)
+            column[rows] = value
+            fields[name] = column
+        row_log_p = log_p_normal(log_or / se)
+        how = "estimate, interval and P from Woolf's log odds ratio (asymptotic)"
+    else:
+        total, m1 = sup.n1[rows] + sup.n2[rows], sup.m1[rows]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x2 = total * (a * d - b * c) ** 2 / (sup.n1[rows] * sup.n2[rows] * m1 * (total - m1))
+        row_log_p = log_p_chi2(1.0, x2)
+        how = "P from Pearson's chi-square (asymptotic)"
+    log_p[rows] = row_log_p
+    p[rows] = np.exp(row_log_p)
+    for i, w in zip(np.flatnonzero(rows), sup.width[rows]):
+        text = f"{width.format(w)}: {how}"
+        note[i] = f"{note[i]}; {text}" if note[i] else text
+    return replace(result, p_value=p, note=note, **fields), log_p
 
 
 def _cache(sup):
@@ -180,9 +317,13 @@ def fisher_exact(events1, n1, events2, n2, level=0.95):
     >>> round(float(fisher_exact(40, 75, 26, 73).p_value[0]), 4)
     0.0331
     """
-    sup = Support(events1, n1, events2, n2)
-    return Result(measure="test", method="fisher_exact", conf_level=level,
-                  p_value=sup.fisher_p(), note=notes(sup.a.size))
+    sup = Support(events1, n1, events2, n2, max_width=FISHER_MAX_WIDTH)
+    log_p = sup.fisher_log_p()
+    result = Result(measure="test", method="fisher_exact", conf_level=level,
+                    p_value=np.exp(log_p), note=notes(sup.a.size))
+    if sup.too_wide.any():
+        result, log_p = _asymptotic(result, sup, log_p, odds=False)
+    return floor_p(result, log_p)
 
 
 def odds_ratio_exact_conditional(events1, n1, events2, n2, level=0.95):
@@ -222,16 +363,20 @@ def odds_ratio_exact_conditional(events1, n1, events2, n2, level=0.95):
     >>> [round(float(v[0]), 3) for v in (r.estimate, r.conf_low, r.conf_high)]
     [2.056, 1.015, 4.218]
     """
-    sup = Support(events1, n1, events2, n2)
-    a, lo, hi, alpha = sup.a, sup.lo, sup.hi, 1 - level
-    inner, cache = (a > lo) & (a < hi), _cache(sup)
+    sup = Support(events1, n1, events2, n2, max_width=CONDITIONAL_MAX_WIDTH)
+    a, lo, hi, alpha, exact = sup.a, sup.lo, sup.hi, 1 - level, ~sup.too_wide
+    inner, cache = (a > lo) & (a < hi) & exact, _cache(sup)
     mle = sup.solve(lambda t: t[3], a, inner, cache)
-    low = sup.solve(lambda t: t[1] + t[2], alpha / 2, a > lo, cache)
-    high = sup.solve(lambda t: -(t[0] + t[1]), -alpha / 2, a < hi, cache)
+    low = sup.solve(lambda t: t[1] + t[2], alpha / 2, (a > lo) & exact, cache)
+    high = sup.solve(lambda t: -(t[0] + t[1]), -alpha / 2, (a < hi) & exact, cache)
     est = np.where(a == lo, 0.0, np.where(a == hi, np.inf, np.exp(mle)))
-    return _odds_result("exact_conditional", level, a, sup, est,
-                        np.where(a == lo, 0.0, np.exp(low)), np.where(a == hi, np.inf, np.exp(high)),
-                        sup.fisher_p())
+    log_p = sup.fisher_log_p()
+    result = _odds_result("exact_conditional", level, a, sup, est,
+                          np.where(a == lo, 0.0, np.exp(low)),
+                          np.where(a == hi, np.inf, np.exp(high)), np.exp(log_p))
+    if sup.too_wide.any():
+        result, log_p = _asymptotic(result, sup, log_p, odds=True)
+    return floor_p(result, log_p)
 
 
 def odds_ratio_mid_p(events1, n1, events2, n2, level=0.95):
@@ -272,17 +417,24 @@ def odds_ratio_mid_p(events1, n1, events2, n2, level=0.95):
     >>> [round(float(v[0]), 3) for v in (r.estimate, r.conf_low, r.conf_high, r.p_value)]
     [2.052, 1.063, 4.017, 0.032]
     """
-    sup = Support(events1, n1, events2, n2)
-    a, lo, hi, alpha = sup.a, sup.lo, sup.hi, 1 - level
-    inner, cache = (a > lo) & (a < hi), _cache(sup)
+    sup = Support(events1, n1, events2, n2, max_width=CONDITIONAL_MAX_WIDTH)
+    a, lo, hi, alpha, exact = sup.a, sup.lo, sup.hi, 1 - level, ~sup.too_wide
+    inner, cache = (a > lo) & (a < hi) & exact, _cache(sup)
     est = sup.solve(lambda t: t[2] + t[1] / 2, 0.5, inner, cache)
-    low = sup.solve(lambda t: t[2] + t[1] / 2, alpha / 2, a > lo, cache)
-    high = sup.solve(lambda t: -(t[0] + t[1] / 2), -alpha / 2, a < hi, cache)
+    low = sup.solve(lambda t: t[2] + t[1] / 2, alpha / 2, (a > lo) & exact, cache)
+    high = sup.solve(lambda t: -(t[0] + t[1] / 2), -alpha / 2, (a < hi) & exact, cache)
     lt, eq, gt, _ = sup.tails(np.zeros_like(a))
     p = np.minimum(1.0, 2 * np.minimum(lt + eq / 2, gt + eq / 2))
     est = np.where(a == lo, 0.0, np.where(a == hi, np.inf, np.exp(est)))
-    return _odds_result("mid_p", level, a, sup, est, np.where(a == lo, 0.0, np.exp(low)),
-                        np.where(a == hi, np.inf, np.exp(high)), p)
+    result = _odds_result("mid_p", level, a, sup, est, np.where(a == lo, 0.0, np.exp(low)),
+                          np.where(a == hi, np.inf, np.exp(high)), p)
+    with np.errstate(divide="ignore"):
+        log_p = np.log(p)
+    if (p == 0).any():  # underflowed: the tails again, in log space
+        log_p = np.where(p == 0, sup.mid_log_p(), log_p)
+    if sup.too_wide.any():
+        result, log_p = _asymptotic(result, sup, log_p, odds=True)
+    return floor_p(result, log_p)
 
 
 def _unconditional(name, events1, n1, events2, n2, level):
@@ -290,14 +442,29 @@ def _unconditional(name, events1, n1, events2, n2, level):
 
     e1, n1, e2, n2 = as_float_arrays(events1, n1, events2, n2)
     stat, p = np.full(e1.size, np.nan), np.full(e1.size, np.nan)
+    large = (n1 + 1) * (n2 + 1) > UNCONDITIONAL_MAX_TABLES
     test = getattr(stats, name)
-    for i in range(e1.size):
+    for i in np.flatnonzero(~large):
         res = test([[int(e1[i]), int(e2[i])], [int(n1[i] - e1[i]), int(n2[i] - e2[i])]],
                    alternative="two-sided")
         stat[i], p[i] = res.statistic, res.pvalue
     method = name.replace("_exact", "") + "_exact"
-    return Result(measure="test", method=method, conf_level=level, statistic=stat,
-                  p_value=p, note=notes(e1.size))
+    instead = "Pearson's chi-square" if name == "barnard_exact" else "Fisher's exact test"
+    result = Result(measure="test", method=method, conf_level=level, statistic=stat,
+                    p_value=p, note=notes(e1.size, (large, (
+                        f"(n1 + 1) x (n2 + 1) tables exceed {UNCONDITIONAL_MAX_TABLES:,}: P from "
+                        f"{instead} (the large-sample limit), statistic not computed"))))
+    if not large.any():
+        return result
+    if name == "barnard_exact":
+        from ivigstats.stats.binary import pearson_chi2
+        other = pearson_chi2(e1[large], n1[large], e2[large], n2[large])
+    else:
+        other = fisher_exact(e1[large], n1[large], e2[large], n2[large])
+    p[large] = other.p_value
+    note = result.note.copy()
+    note[large] = [f"{x}; {y}" if y else x for x, y in zip(note[large], other.note)]
+    return replace(result, p_value=p, note=note)
 
 
 def barnard_exact(events1, n1, events2, n2, level=0.95):

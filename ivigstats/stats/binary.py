@@ -13,7 +13,15 @@ import numpy as np
 from scipy import special
 
 from ivigstats.stats._binary_exact import (  # noqa: F401  (re-exported registry functions)
-    barnard_exact, boschloo_exact, fisher_exact, odds_ratio_exact_conditional, odds_ratio_mid_p)
+    barnard_exact,
+    boschloo_exact,
+    fisher_exact,
+    floor_p,
+    log_p_chi2,
+    log_p_normal,
+    odds_ratio_exact_conditional,
+    odds_ratio_mid_p,
+)
 from ivigstats.stats.result import Result, as_float_arrays, notes
 
 ZERO_CELL = "0.5 added to every cell (zero cell)"
@@ -48,10 +56,10 @@ def _log_wald(measure, method, events1, n1, events2, n2, level, odds):
         log_ratio = np.log(a) - np.log(a + b) - np.log(c) + np.log(c + d)
         se = np.sqrt(1 / a - 1 / (a + b) + 1 / c - 1 / (c + d))
     z, q = log_ratio / se, _z(level)
-    return Result(measure=measure, method=method, conf_level=level, estimate=np.exp(log_ratio),
+    return floor_p(Result(measure=measure, method=method, conf_level=level, estimate=np.exp(log_ratio),
                   std_error=se, conf_low=np.exp(log_ratio - q * se),
                   conf_high=np.exp(log_ratio + q * se), statistic=z, p_value=_p(z),
-                  note=notes(a.size, (zero, ZERO_CELL)))
+                  note=notes(a.size, (zero, ZERO_CELL))), log_p_normal(z))
 
 
 def risk_ratio_katz_log(events1, n1, events2, n2, level=0.95):
@@ -166,10 +174,10 @@ def risk_difference_wald(events1, n1, events2, n2, level=0.95):
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(flat, np.nan, rd / se)
     q = _z(level)
-    return Result(measure="risk_difference", method="wald", conf_level=level, estimate=rd,
+    return floor_p(Result(measure="risk_difference", method="wald", conf_level=level, estimate=rd,
                   std_error=se, conf_low=rd - q * se, conf_high=rd + q * se, statistic=z,
                   p_value=_p(z), note=notes(e1.size, (
-                      flat, "Wald SE is 0 (each proportion is 0 or 1): z and P undefined")))
+                      flat, "Wald SE is 0 (each proportion is 0 or 1): z and P undefined"))), log_p_normal(z))
 
 
 def _wilson(x, n, q):
@@ -306,10 +314,10 @@ def _chi2(method, events1, n1, events2, n2, level, yates):
         diff = diff - total * np.minimum(0.5, diff / total)
     with np.errstate(divide="ignore", invalid="ignore"):
         x2 = np.where(none | every, np.nan, total * diff ** 2 / (n1 * n2 * m1 * m2))
-    return Result(measure="test", method=method, conf_level=level, statistic=x2,
+    return floor_p(Result(measure="test", method=method, conf_level=level, statistic=x2,
                   df=np.ones_like(x2), p_value=special.chdtrc(1, x2), note=notes(
                       a.size, (none, "chi-square undefined: " + NO_EVENTS),
-                      (every, "chi-square undefined: " + ALL_EVENTS)))
+                      (every, "chi-square undefined: " + ALL_EVENTS))), log_p_chi2(1, x2))
 
 
 def pearson_chi2(events1, n1, events2, n2, level=0.95):
@@ -465,16 +473,16 @@ def risk_difference_miettinen_nurminen(events1, n1, events2, n2, level=0.95):
     sign = np.where(flip, -1.0, 1.0)
     p1, p2, q = np.where(flip, n1 - e1, e1) / n1, np.where(flip, n2 - e2, e2) / n2, _z(level)
     rd = p1 - p2
-    f = lambda d: _mn_z(d, p1, n1, p2, n2)  # noqa: E731
+    f = lambda d: _mn_z(d, p1, n1, p2, n2)
     low = _bisect(f, -np.ones_like(rd), rd, q)
     high = _bisect(f, rd, np.ones_like(rd), -q)
     rd, low, high = sign * rd, np.where(flip, -high, low), np.where(flip, -low, high)
     none, every = _margins(e1, n1, e2, n2)
     z = np.where(none | every, np.nan, sign * f(np.zeros_like(rd)))
-    return Result(measure="risk_difference", method="miettinen_nurminen", conf_level=level,
+    return floor_p(Result(measure="risk_difference", method="miettinen_nurminen", conf_level=level,
                   estimate=rd, conf_low=low, conf_high=high, statistic=z, p_value=_p(z),
                   note=notes(e1.size, (none, "score test undefined: " + NO_EVENTS),
-                             (every, "score test undefined: " + ALL_EVENTS)))
+                             (every, "score test undefined: " + ALL_EVENTS))), log_p_normal(z))
 
 
 def risk_difference_agresti_caffo(events1, n1, events2, n2, level=0.95):
@@ -574,12 +582,12 @@ def risk_ratio_koopman(events1, n1, events2, n2, level=0.95):
     none, every = _margins(e1, n1, e2, n2)
     with np.errstate(divide="ignore", invalid="ignore"):
         centre = np.log((e1 + 0.5) / (n1 + 0.5)) - np.log((e2 + 0.5) / (n2 + 0.5))
-        f = lambda t: _koopman_z(t, e1, n1, e2, n2)  # noqa: E731
+        f = lambda t: _koopman_z(t, e1, n1, e2, n2)
         low = np.where(e1 == 0, 0.0, np.exp(_bisect(f, centre - 80, centre + 80, q, 70)))
         high = np.where(e2 == 0, np.inf, np.exp(_bisect(f, centre - 80, centre + 80, -q, 70)))
         est = np.where(none, np.nan, (e1 / n1) / (e2 / n2))
         z = np.where(none | every, np.nan, f(np.zeros_like(e1)))
-    return Result(measure="risk_ratio", method="koopman", conf_level=level, estimate=est,
+    return floor_p(Result(measure="risk_ratio", method="koopman", conf_level=level, estimate=est,
                   conf_low=low, conf_high=high, statistic=z, p_value=_p(z), note=notes(
                       e1.size, (none, "risk ratio undefined: " + NO_EVENTS),
-                      (every, "score test undefined: " + ALL_EVENTS)))
+                      (every, "score test undefined: " + ALL_EVENTS))), log_p_normal(z))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from ivigstats.stats._binary_exact import floor_p, log_p_chi2, log_p_normal
 from ivigstats.stats.result import Result, notes
 
 _EMPTY_ARM = "an arm has no participants"
@@ -76,8 +77,9 @@ def pearson_chi2(counts1, counts2, level=0.95):
     bad = (n1 == 0) | (n2 == 0) | (m < 2)
     x2 = np.where(bad, np.nan, terms.sum(1))
     df = np.where(bad, np.nan, m - 1.0)
-    return Result("test", "pearson_chi2", level, statistic=x2, df=df, p_value=special.chdtrc(df, x2),
-                  note=notes(len(x2), ((n1 == 0) | (n2 == 0), _EMPTY_ARM), (m < 2, _ONE_CATEGORY)))
+    return floor_p(Result("test", "pearson_chi2", level, statistic=x2, df=df,
+                          p_value=special.chdtrc(df, x2),
+                  note=notes(len(x2), ((n1 == 0) | (n2 == 0), _EMPTY_ARM), (m < 2, _ONE_CATEGORY))), log_p_chi2(df, x2))
 
 
 def probability_index_mann_whitney(counts1, counts2, level=0.95):
@@ -168,13 +170,13 @@ def probability_index_mann_whitney(counts1, counts2, level=0.95):
     p = np.where(empty | one, np.nan, p)
     low = np.where(no_ci, np.nan, special.expit(logit - half))
     high = np.where(no_ci, np.nan, special.expit(logit + half))
-    return Result("probability_index", "mann_whitney", level, estimate=theta,
+    return floor_p(Result("probability_index", "mann_whitney", level, estimate=theta,
                   std_error=np.where(empty | small, np.nan, se), conf_low=low, conf_high=high,
                   statistic=np.where(empty, np.nan, u), p_value=p,
                   note=notes(len(u), (empty, _EMPTY_ARM),
                              (one, "all observations in one category: no test or interval"),
                              (small & ~one, "an arm has fewer than 2 participants: no interval"),
-                             (edge & ~small, "no overlap between the arms (index 0 or 1): no interval")))
+                             (edge & ~small, "no overlap between the arms (index 0 or 1): no interval"))), log_p_normal(z))
 
 
 def linear_trend(counts1, counts2, level=0.95):
@@ -234,8 +236,9 @@ def linear_trend(counts1, counts2, level=0.95):
     bad = empty | (m < 2)
     x2 = np.where(bad, np.nan, x2)
     df = np.where(bad, np.nan, 1.0)
-    return Result("test", "linear_trend", level, statistic=x2, df=df, p_value=special.chdtrc(df, x2),
-                  note=notes(len(x2), (empty, _EMPTY_ARM), (m < 2, _ONE_CATEGORY)))
+    return floor_p(Result("test", "linear_trend", level, statistic=x2, df=df,
+                          p_value=special.chdtrc(df, x2),
+                  note=notes(len(x2), (empty, _EMPTY_ARM), (m < 2, _ONE_CATEGORY))), log_p_chi2(df, x2))
 
 
 def _po_fit(a, b, max_iter=100):
@@ -373,10 +376,11 @@ def odds_ratio_proportional_odds(counts1, counts2, level=0.95):
         failed[rows_m] = ~ok
     z = beta / se
     half = _z(level) * se
-    return Result("odds_ratio", "proportional_odds", level, estimate=np.exp(beta), std_error=se,
+    return floor_p(Result("odds_ratio", "proportional_odds", level, estimate=np.exp(beta),
+                          std_error=se,
                   conf_low=np.exp(beta - half), conf_high=np.exp(beta + half), statistic=z,
                   p_value=2.0 * special.ndtr(-np.abs(z)),
                   note=notes(rows, (empty, _EMPTY_ARM), (one, _ONE_CATEGORY),
                              (separated, "arms overlap in at most one category (separation): "
                                          "no finite estimate"),
-                             (failed, "proportional odds fit did not converge")))
+                             (failed, "proportional odds fit did not converge"))), log_p_normal(z))

@@ -168,7 +168,7 @@ def mutated_documents(draw, big=False):
             if op == "replace":
                 doc = draw(HOSTILE_VALUES)
                 break
-            path = ("trial",)
+            continue
         parent, key = _get(doc, path[:-1]), path[-1]
         if op == "delete":
             del parent[key]
