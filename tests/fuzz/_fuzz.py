@@ -13,6 +13,11 @@ from ivigstats import schema
 from ivigstats.cli import cli
 
 ERROR = "ivigstats: error: "
+# the comparison methods of every kind, without the registry's outcome-level extras
+# (fragility indices), which take minutes on arms of 1e9 (reported on issue 8)
+METHODS = ["--methods", ("katz_log,woolf_log,newcombe,pearson_chi2,fisher_exact,"
+                         "exact_conditional,mid_p,welch,student,hedges_g,wald_log,rate/exact,"
+                         "mann_whitney,linear_trend,sd/from_ci,sd/from_se")]
 
 
 def invoke(args, input=None):

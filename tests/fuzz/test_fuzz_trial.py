@@ -7,6 +7,7 @@ rows; a valid document generated from ivigstats.schema always exits 0.
 import json
 
 from _fuzz import (
+    METHODS,
     assert_clean,
     invoke,
     json_rows,
@@ -20,7 +21,7 @@ from hypothesis import strategies as st
 
 
 def summarize(data: bytes):
-    return invoke(["summarize", "-", "-f", "json"], input=data)
+    return invoke(["summarize", "-", *METHODS, "-f", "json"], input=data)
 
 
 @given(trial_documents(), st.sampled_from(["json", "toml"]))
