@@ -68,7 +68,7 @@ def parse_number(text: str) -> float:
     >>> parse_number("1,234")
     Traceback (most recent call last):
     ...
-    ValueError: "1,234" is ambiguous: 1234 with a thousands separator, or 1.234 with a \
+    ivigstats.numbers.NumberError: "1,234" is ambiguous: 1234 with a thousands separator, or 1.234 with a \
 decimal comma; expected 1234 or 1.234
     """
     if not isinstance(text, str):
