@@ -57,7 +57,14 @@ def emit(write, output: str) -> None:
     FIFO) is written in place: a rename would replace the device node.
     """
     if output == "-":
-        write(sys.stdout)
+        try:
+            write(sys.stdout)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # the reader went away (| head): click's main would turn this into status 1
+            # before the CLI's guard sees it, so end quietly with 0 here, as cat does
+            from ivigstats.cli import _quiet_broken_pipe
+            sys.exit(_quiet_broken_pipe())
         return
     if os.path.exists(output) and not os.path.isfile(output):
         # /dev/null, /dev/stdout, a FIFO: write in place. Renaming a temporary file onto

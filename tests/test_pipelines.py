@@ -162,3 +162,24 @@ def test_path_of_repository_module_is_used():
     """The subprocesses run this working tree (editable install)."""
     import ivigstats
     assert Path(ivigstats.__file__).resolve().parents[1] == Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("args", [
+    ["summarize"], ["check"], ["trials"], ["fragility"], ["overdispersion"],
+    ["pool", "fazekas1997", "ifnb1993", "--outcome", "relapse_free"],
+    ["compare", "fazekas1997", "ifnb1993", "--outcome", "relapse_free"],
+    ["convert", "ci", "-0.13", "0.37", "--n", "73"]])
+def test_every_result_command_into_head_ends_quietly(args):
+    # status 0 (check: its own 0, the embedded trial has no error-level finding), no traceback
+    result = shell(f"{ivig(*args, '-f', 'tsv')} | head -1")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stdout.splitlines()) == 1
+
+
+@pytest.mark.parametrize("args", [["summarize", "-"], ["check", "-"]])
+def test_stdin_dash_reads_a_trial(args):
+    text = (Path(__file__).resolve().parents[1] / "examples" / "fazekas1997.json").read_text()
+    result = subprocess.run([*IVIG, *args, "-f", "json"], input=text, capture_output=True,
+                            text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert '"fazekas1997"' in result.stdout
