@@ -18,6 +18,7 @@ import numpy as np
 from scipy import special
 
 from ivigstats.stats.result import Result, as_float_arrays, notes
+from ivigstats.stats.tails import NORMAL_MIN, P_FLOOR, floor_p, log_p_chi2, log_p_normal  # noqa: F401  (re-exported: binary, ordinal)
 
 BLOCK = 1 << 22
 LOGFACT_MAX = 1 << 22
@@ -30,55 +31,6 @@ WINDOW_FROM = 100_000
 FISHER_MAX_WIDTH = 4_000_000  # one pass: about a second
 CONDITIONAL_MAX_WIDTH = 200_000  # ~600 passes of bisection
 UNCONDITIONAL_MAX_TABLES = 100_000  # Barnard/Boschloo: scipy takes ~0.6 s at 300 x 300
-NORMAL_MIN = float(np.finfo(float).tiny)  # 2.2e-308, the smallest normal double
-P_FLOOR = float(np.nextafter(0.0, 1.0))  # 4.9e-324, the smallest positive (subnormal) double
-
-
-# ------------------------------------------------------------------ P below the double range
-
-def log_p_normal(z):
-    """log of the two-sided normal P, ``log 2 + log Phi(-|z|)``, finite for any finite z."""
-    return np.log(2.0) + special.log_ndtr(-np.abs(np.asarray(z, dtype=float)))
-
-
-def log_p_chi2(df, x2):
-    """log of the chi-square upper tail ``Q(df/2, x2/2)``, in log space where it underflows.
-
-    Exact through ``log_ndtr`` for 1 df; otherwise ``log chdtrc`` while that is a normal double
-    and the asymptotic series ``Q(s, y) ~ y^(s-1) e^-y / Gamma(s) (1 + (s-1)/y +
-    (s-1)(s-2)/y^2)`` (Abramowitz & Stegun 6.5.32) beyond, where ``y > 700 >> s``.
-    """
-    df, x2 = np.broadcast_arrays(np.asarray(df, dtype=float), np.asarray(x2, dtype=float))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        direct = np.log(special.chdtrc(df, x2))
-        s, y = df / 2, x2 / 2
-        series = ((s - 1) * np.log(y) - y - special.gammaln(s)
-                  + np.log1p((s - 1) / y + (s - 1) * (s - 2) / y ** 2))
-        one = log_p_normal(np.sqrt(x2))
-    out = np.where(direct > np.log(NORMAL_MIN), direct, series)
-    return np.where(df == 1, np.where(direct > np.log(NORMAL_MIN), direct, one), out)
-
-
-def floor_p(result, log_p):
-    """``result`` with every P that underflowed to 0 replaced by the bound :data:`P_FLOOR`
-    (4.9e-324) and a note giving ``log10 P``: such a P is reported, never printed as 0. Other
-    rows are unchanged (subnormal P from 2.2e-308 down to 4.9e-324 are kept, as R prints them,
-    with fewer significant digits)."""
-    if result.p_value is None:
-        return result
-    p = np.array(result.p_value, dtype=float)
-    log_p = np.broadcast_to(np.asarray(log_p, dtype=float), p.shape)
-    under = np.isfinite(log_p) & (p == 0)
-    if not under.any():
-        return result
-    note = np.array(result.note if result.note is not None else np.full(p.size, ""),
-                    dtype=object)
-    for i in np.flatnonzero(under):  # only the rows beyond the double range
-        text = (f"P = 10^{log_p[i] / np.log(10):.1f}, below the smallest positive double; "
-                f"p_value shows the bound {P_FLOOR:.2g}")
-        note[i] = f"{note[i]}; {text}" if note[i] else text
-    p[under] = P_FLOOR
-    return replace(result, p_value=p, note=note)
 
 
 class Support:

@@ -15,10 +15,10 @@ import numpy as np
 from scipy import special
 
 from ivigstats.stats.result import Result, as_float_arrays, notes
+from ivigstats.stats.tails import floor_p, log_p_normal, log_p_t
 
 SMALL_N = "an arm has n < 2: its SD is undefined"
 ZERO_SE = "standard error is 0 (every SD is 0): no test"
-TINY_P = "P below 1e-300 (under double precision): shown as 0"
 
 
 def _z(level):
@@ -37,10 +37,10 @@ def _t_result(method, diff, se, df, level, small):
         q = special.stdtrit(df, 0.5 + level / 2)
         p = np.where(bad, np.nan, 2 * special.stdtr(df, -np.abs(t)))
     se = np.where(small, np.nan, se)
-    return Result("mean_difference", method, level, estimate=diff, std_error=se,
-                  conf_low=diff - q * se, conf_high=diff + q * se, statistic=t, df=df,
-                  p_value=p, note=notes(diff.size, (small, SMALL_N), (zero, ZERO_SE),
-                                        (p == 0, TINY_P)))
+    return floor_p(Result("mean_difference", method, level, estimate=diff, std_error=se,
+                          conf_low=diff - q * se, conf_high=diff + q * se, statistic=t, df=df,
+                          p_value=p, note=notes(diff.size, (small, SMALL_N), (zero, ZERO_SE))),
+                   log_p_t(df, t))
 
 
 def mean_difference_welch(mean1, sd1, n1, mean2, sd2, n2, level=0.95):
@@ -64,9 +64,9 @@ def mean_difference_welch(mean1, sd1, n1, mean2, sd2, n2, level=0.95):
     Notes
     -----
     ``SE = sqrt(sd1^2/n1 + sd2^2/n2)``; ``df = SE^4 / ((sd1^2/n1)^2/(n1-1) + (sd2^2/n2)^2/(n2-1))``;
-    interval ``diff +- t(1 - alpha/2, df) SE``; ``P = 2 T_df(-|t|)`` (a survival function, so
-    P values down to about 1e-300 are returned; below the double-precision range P is 0 and
-    the note says so). This is R's ``t.test(var.equal = FALSE)`` applied to
+    interval ``diff +- t(1 - alpha/2, df) SE``; ``P = 2 T_df(-|t|)`` (a survival function);
+    a P below the double range is reported as the bound 4.9e-324 with ``log10 P`` in the note
+    (:mod:`ivigstats.stats.tails`). This is R's ``t.test(var.equal = FALSE)`` applied to
     summary statistics.
 
     References
@@ -158,10 +158,10 @@ def _normal_result(measure, method, estimate, variance, level, small, note_pairs
     if log:
         with np.errstate(over="ignore"):  # a huge log-scale SE: the interval is (0, inf)
             estimate, low, high = np.exp(estimate), np.exp(low), np.exp(high)
-    return Result(measure, method, level, estimate=estimate, std_error=se, conf_low=low,
-                  conf_high=high, statistic=z, p_value=p,
-                  note=notes(estimate.size, (small, SMALL_N), (zero, ZERO_SE), (p == 0, TINY_P),
-                             *note_pairs))
+    return floor_p(Result(measure, method, level, estimate=estimate, std_error=se, conf_low=low,
+                          conf_high=high, statistic=z, p_value=p,
+                          note=notes(estimate.size, (small, SMALL_N), (zero, ZERO_SE),
+                                     *note_pairs)), log_p_normal(z))
 
 
 def _smd(method, d, sd, correction_df, n1, n2, n_var, small, level):

@@ -381,6 +381,6 @@ def odds_ratio_proportional_odds(counts1, counts2, level=0.95):
                   conf_low=np.exp(beta - half), conf_high=np.exp(beta + half), statistic=z,
                   p_value=2.0 * special.ndtr(-np.abs(z)),
                   note=notes(rows, (empty, _EMPTY_ARM), (one, _ONE_CATEGORY),
-                             (separated, "arms overlap in at most one category (separation): "
-                                         "no finite estimate"),
+                             (separated, ("arms overlap in at most one category (separation): "
+                                          "no finite estimate")),
                              (failed, "proportional odds fit did not converge"))), log_p_normal(z))

@@ -58,7 +58,9 @@ one <- function(cs) {
     out[[key]] <- if (is.null(t)) list(error = "t.test failed") else
       list(estimate = cs$m1 - cs$m2, std_error = unname(t$stderr), conf_low = t$conf.int[1],
            conf_high = t$conf.int[2], statistic = unname(t$statistic), df = unname(t$parameter),
-           p_value = t$p.value)
+           p_value = t$p.value,
+           log10_p_value = (log(2) + pt(-abs(unname(t$statistic)), unname(t$parameter),
+                                         log.p = TRUE)) / log(10))
   }
   from_escalc <- function(measure, log = FALSE) {
     e <- suppressWarnings(escalc(measure, m1i = cs$m1, sd1i = cs$s1, n1i = cs$n1, m2i = cs$m2,
@@ -67,7 +69,8 @@ one <- function(cs) {
     if (!is.finite(s$yi)) return(list(error = "not estimable"))
     tr <- if (log) exp else identity
     list(estimate = tr(s$yi), std_error = s$sei, conf_low = tr(s$ci.lb), conf_high = tr(s$ci.ub),
-         statistic = s$zi, p_value = s$pval)
+         statistic = s$zi, p_value = s$pval,
+         log10_p_value = (log(2) + pnorm(-abs(s$zi), log.p = TRUE)) / log(10))
   }
   pooled_ok <- (cs$s1 > 0 || cs$s2 > 0)
   out[["smd.hedges_g"]] <- if (pooled_ok) from_escalc("SMD") else list(error = "pooled SD 0")
@@ -79,7 +82,8 @@ one <- function(cs) {
     se <- sqrt(1 / cs$n1 + 1 / cs$n2 + d^2 / (2 * (cs$n1 + cs$n2)))
     z <- d / se
     out[["smd.cohen_d"]] <- list(estimate = d, std_error = se, conf_low = d - qnorm(0.975) * se,
-                        conf_high = d + qnorm(0.975) * se, statistic = z, p_value = 2 * pnorm(-abs(z)))
+                        conf_high = d + qnorm(0.975) * se, statistic = z, p_value = 2 * pnorm(-abs(z)),
+                        log10_p_value = (log(2) + pnorm(-abs(z), log.p = TRUE)) / log(10))
   }
   out
 }

@@ -56,6 +56,15 @@ def _compare(result, tables, expected, label, deviations=None):
         got = np.asarray(got, dtype=float)
         if deviations is not None:
             want = deviations(field, want, expected)
+        if field == "p_value":
+            # Documented (issue 8): where R/scipy underflow to 0, ivigstats reports the bound
+            # 4.9e-324 with "P = 10^-x, below the smallest positive double" in the note.
+            floored = (want == 0) & (got == np.nextafter(0, 1))
+            for i in np.flatnonzero(floored):
+                note = str(result.note[i])
+                assert "below the smallest positive double" in note, note
+                assert float(note.split("P = 10^")[1].split(",")[0]) < -307.6, note
+            want = np.where(floored, got, want)
         both_nan = np.isnan(got) & np.isnan(want)
         atol = 0.0 if field == "p_value" else 1e-12
         ok = both_nan | (got == want) | np.isclose(got, want, rtol=RTOL, atol=atol)
