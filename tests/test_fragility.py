@@ -118,3 +118,13 @@ def test_registry_shaped_wrappers_equal_the_functions():
         got, want = wrapper(*TABLES.T, 0.95), func(*TABLES.T, 0.95, test=test)
         assert f"{got.measure}_{got.method}" == name
         np.testing.assert_array_equal(got.estimate, want.estimate)
+
+
+def test_trials_too_big_to_search_are_not_searched_and_say_so():
+    # issue 8: n = 10^9 per arm took minutes; now NaN with the reason, P Pearson's (the bound)
+    from ivigstats.stats.fragility import fragility_index_walsh, reverse_fragility_index
+    r = fragility_index_walsh(500_000_000, 10**9, 400_000_000, 10**9)
+    assert np.isnan(r.estimate[0]) and "not computed: n1 + n2 > 200,000" in r.note[0]
+    assert r.p_value[0] == np.nextafter(0, 1) and "below the smallest positive" in r.note[0]
+    s = reverse_fragility_index(100_000, 10**6, 100_100, 10**6)   # not significant
+    assert np.isnan(s.estimate[0]) and "not computed" in s.note[0]

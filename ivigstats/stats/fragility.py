@@ -12,6 +12,7 @@ import numpy as np
 from scipy import special
 
 from ivigstats.stats.result import Result, as_float_arrays
+from ivigstats.stats.tails import P_FLOOR
 
 WALSH = ("Walsh M, Srinathan SK, McAuley DF, et al. The statistical significance of randomized "
          "controlled trial results is frequently fragile: a case for a Fragility Index. "
@@ -90,12 +91,31 @@ def _p(test):
 
 # ------------------------------------------------------------------------------ searches
 
+#: Tables with more patients than this are not searched (NaN and a note): the search moves one
+#: patient at a time, and at n = 10^9 the index runs to millions of P evaluations (minutes).
+SEARCH_MAX_N = 200_000
+TOO_BIG = ("not computed: n1 + n2 > 200,000, where the patient-by-patient search takes minutes "
+           "(and an index in the thousands says only that the result is not fragile); "
+           "p_value is Pearson's chi-square")
+
+
+def _with_floor_note(note, p0):
+    text = f"observed P below the smallest positive double: p_value shows the bound {P_FLOOR:.2g}"
+    return np.array([f"{n}; {text}" if f and n else text if f else n
+                     for n, f in zip(note, p0 == P_FLOOR)], dtype=object)
+
+
+def _too_big(n1, n2):
+    return (n1 + n2) > SEARCH_MAX_N
+
+
 def _first_flip(a, n, b, nb, step, limit, test, alpha, want_significant):
     """Fewest ``k`` in 1..limit with ``P(a + step*k, n, b, nb)`` on the wanted side of alpha.
 
     ``step`` is +1 (events added) or -1 (events removed). NaN where no k up to ``limit``
     flips. Candidates are evaluated in blocks of doubling length, all tables at once.
     """
+    limit = np.where(_too_big(n, nb), 0, limit)
     p_of = _p(test)
     if test == "fisher":
         def p_of(*table):
@@ -128,7 +148,12 @@ def _first_flip(a, n, b, nb, step, limit, test, alpha, want_significant):
 def _significance(events1, n1, events2, n2, level, test):
     a, n1, c, n2 = as_float_arrays(events1, n1, events2, n2)
     alpha = 1.0 - level
-    p0 = _p(test)(a, n1, c, n2)
+    big = _too_big(n1, n2)
+    p0 = pearson_p(a, n1, c, n2)  # the observed P of tables too big to search: Pearson's
+    small = ~big
+    if small.any():
+        p0[small] = _p(test)(a[small], n1[small], c[small], n2[small])
+    p0 = np.where(p0 == 0, P_FLOOR, p0)  # never 0: the bound, and the notes say so
     return a, n1, c, n2, alpha, p0
 
 
@@ -170,7 +195,9 @@ def fragility_index_walsh(events1, n1, events2, n2, level=0.95, test="fisher"):
     non-event to event until the two-sided P is >= alpha; the index is the number moved. With
     equal event counts the arm that flips sooner is used. The index is 0 exactly when the
     observed P is already >= alpha. NaN (with a note) when no number of added events flips
-    the result (the arm with fewer events already has every patient with an event).
+    the result (the arm with fewer events already has every patient with an event), and when
+    ``n1 + n2 > 200,000`` (:data:`SEARCH_MAX_N`): the search is patient by patient, and such
+    trials would take minutes for an index that only says "not fragile".
 
     References
     ----------
@@ -186,8 +213,11 @@ def fragility_index_walsh(events1, n1, events2, n2, level=0.95, test="fisher"):
     """
     a, n1, c, n2, alpha, p0 = _significance(events1, n1, events2, n2, level, test)
     fi, arm = _walsh(a, n1, c, n2, alpha, p0, test)
-    return Result("fragility_index", f"walsh_{test}", level, estimate=fi, p_value=p0,
-                  note=_walsh_notes(a, n1, c, n2, fi, arm, alpha, p0))
+    big = _too_big(n1, n2) & (p0 < alpha)
+    note = _with_floor_note(np.where(big, TOO_BIG, _walsh_notes(a, n1, c, n2, fi, arm, alpha,
+                                                                  p0)), p0)
+    return Result("fragility_index", f"walsh_{test}", level, estimate=np.where(big, np.nan, fi),
+                  p_value=p0, note=note)
 
 
 def fragility_quotient_walsh(events1, n1, events2, n2, level=0.95, test="fisher"):
@@ -286,8 +316,11 @@ def reverse_fragility_index(events1, n1, events2, n2, level=0.95, test="fisher")
         if not tie.any():
             break
     rfi = np.where(ns, best, 0.0)
-    return Result("reverse_fragility_index", test, level, estimate=rfi, p_value=p0,
-                  note=_reverse_notes(a, n1, c, n2, rfi, arm, moved_up, alpha, p0))
+    big = _too_big(n1, n2) & ns
+    note = _with_floor_note(np.where(big, TOO_BIG, _reverse_notes(a, n1, c, n2, rfi, arm,
+                                                                    moved_up, alpha, p0)), p0)
+    return Result("reverse_fragility_index", test, level, estimate=np.where(big, np.nan, rfi),
+                  p_value=p0, note=note)
 
 
 def _walsh_notes(a, n1, c, n2, fi, arm, alpha, p0):
