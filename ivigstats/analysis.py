@@ -23,8 +23,14 @@ def compare(kind, args, methods, level, *, outcome, arms, benefit="higher",
         func = m.load()
         result = func(*args, level=level, benefit=benefit) if m.needs_benefit else \
             func(*args, level=level)
-        blocks.append(block_from_result(result, outcome=outcome, arms=arms, extra_note=note,
-                                        reported=_reported_for(reported, result)))
+        shown = _reported_for(reported, result)
+        bound = ""
+        if shown and "reported_p_value" in shown and getattr(reported, "p_operator", "=") != "=":
+            bound = (f"reported P {reported.p_operator} {reported.p_value:g} "
+                     "(a bound, not a value)")
+        blocks.append(block_from_result(result, outcome=outcome, arms=arms,
+                                        extra_note="; ".join(x for x in (note, bound) if x),
+                                        reported=shown))
     return blocks
 
 

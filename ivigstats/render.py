@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 
 from ivigstats.rows import COLUMNS, NUMERIC
 
@@ -126,7 +127,8 @@ def _reported_text(rec) -> str:
             est += f" ({num_text(rec['reported_conf_low'])} to {num_text(rec['reported_conf_high'])})"
         parts.append(est)
     if rec["reported_p_value"] is not None:
-        parts.append(f"P = {rec['reported_p_value']:g}")
+        bound = re.search(r"reported P ([<>]=?) ", rec.get("note") or "")
+        parts.append(f"P {bound.group(1) if bound else '='} {rec['reported_p_value']:g}")
     return "; ".join(parts)
 
 

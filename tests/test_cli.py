@@ -260,3 +260,16 @@ benefit = "higher"
     assert "over the 9 count combinations" in chi2["note"]
     low, high = (float(x) for x in chi2["note"].split("P ranges ")[1].split(" to "))
     assert low < chi2["p_value"] < high
+
+
+def test_a_reported_bound_is_shown_as_a_bound(run, tmp_path):
+    # "P < 0.05" in a trial file: reported_p_value holds the bound, the note and table say "<"
+    text = (ROOT / "examples" / "fazekas1997.toml").read_text()
+    assert "p_value = 0.03\n" in text
+    path = tmp_path / "bound.toml"
+    path.write_text(text.replace("p_value = 0.03\n", 'p_value = "< 0.05"\n'))
+    rows = json.loads(run("summarize", str(path), "-f", "json").stdout)["results"]
+    chi2 = next(r for r in rows if r["outcome"] == "relapse_free" and r["method"] == "pearson_chi2")
+    assert chi2["reported_p_value"] == 0.05
+    assert "reported P < 0.05 (a bound, not a value)" in chi2["note"]
+    assert "P < 0.05" in run("summarize", str(path), "-f", "table").stdout
