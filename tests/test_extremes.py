@@ -179,3 +179,12 @@ def test_continuous_and_count_extremes_exit_cleanly(run, args, code):
         doc = json.loads(result.stdout)
         for r in doc["results"] if isinstance(doc, dict) else doc:
             assert r["p_value"] is None or 0 <= r["p_value"] <= 1
+
+
+def test_rate_difference_with_person_time_near_zero_is_finite():
+    # person-time 1e-300: squaring it overflowed (P = 1.0 with an infinite interval)
+    from ivigstats.stats.counts import rate_difference_wald
+    r = rate_difference_wald(5, 1e-300, 3, 1e-300)
+    assert np.isfinite(r.std_error[0]) and np.isfinite(r.conf_low[0])
+    # same z as on the scale of 1 person-year: (5 - 3) / sqrt(5 + 3)
+    assert abs(r.statistic[0] - 2 / np.sqrt(8)) < 1e-12

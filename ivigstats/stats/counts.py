@@ -242,8 +242,10 @@ def rate_difference_wald(events1, time1, events2, time2, level=0.95):
     [-0.3812, -0.5586, -0.2037]
     """
     x1, t1, x2, t2 = as_float_arrays(events1, time1, events2, time2)
-    diff = x1 / t1 - x2 / t2
-    se = np.sqrt(x1 / t1**2 + x2 / t2**2)
+    with np.errstate(over="ignore"):
+        diff = x1 / t1 - x2 / t2
+        # sqrt(x1/t1^2 + x2/t2^2) without squaring t (person-time near 0 or huge)
+        se = np.hypot(np.sqrt(x1) / t1, np.sqrt(x2) / t2)
     flat = se == 0
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(flat, np.nan, diff / se)
