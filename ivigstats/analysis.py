@@ -241,7 +241,7 @@ def _overdispersion_results(trial, outcome, exp, ctl, args, level, sens):
     from ivigstats.stats import overdispersion as od
     out = [od.rate_ratio_quasi_poisson(*args, level=level, phi=p) for p in sens.phis]
     n1, n2 = outcome.arms[exp.id].n, outcome.arms[ctl.id].n
-    source = sens.dispersion_from or getattr(outcome, "rates_outcome", None)
+    source = sens.dispersion_from or outcome.dispersion_from
     if source:
         rates = next((o for o in trial.outcomes if o.id == source), None)
         if rates is None or rates.kind != "continuous" or exp.id not in rates.arms \

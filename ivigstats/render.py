@@ -201,7 +201,7 @@ def write_table(blocks, stream, *, title="", **_):
                       box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
         for name in headings[1:-1]:
             table.add_column(name, justify="right" if name in ("estimate", "P") else "left",
-                             no_wrap=name in ("measure / method", "CI", "P"),
+                             no_wrap=name in ("arms", "measure / method", "CI", "P"),
                              style="yellow" if name == "reported" else None)
         table.add_column("", no_wrap=True)
         footnotes: list[str] = []

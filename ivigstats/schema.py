@@ -60,6 +60,9 @@ OUTCOME = {
     "granularity": ("positive", False, "Step of the individual values (EDSS: 0.5), for the "
                                        "audit's GRIM checks."),
     "follow_up_years": ("positive", False, "Count outcomes: follow-up if not the trial's."),
+    "dispersion_from": ("id", False, "Count outcomes: id of the continuous outcome holding the "
+                                     "mean and SD of per-patient rates; summarize estimates the "
+                                     "overdispersion from it."),
     "source": ("text", False, "Where the numbers come from."),
     "note": ("text", False, "Free text: corrections, approximations."),
     "arms": ("table", True, "Per-arm data keyed by arm id (keys by kind below)."),

@@ -80,6 +80,7 @@ class Outcome:
     reported: Reported | None = None
     source: str = ""
     note: str = ""
+    dispersion_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -361,6 +362,13 @@ class _Validator:
                 self.fail(f"{where}.id", f"{o['id']!r} is used twice; expected unique outcome ids")
             seen.add(o["id"])
             out.append(self.outcome(o, where, arms, meta))
+        kinds = {o.id: o.kind for o in out}
+        for i, o in enumerate(out):
+            ref = o.dispersion_from
+            if ref is not None and (o.kind != "count" or kinds.get(ref) != "continuous"):
+                self.fail(f"outcomes[{i}].dispersion_from",
+                          f"{ref!r}; expected, on a count outcome, the id of a continuous outcome "
+                          f"of this trial ({', '.join(k for k, v in kinds.items() if v == 'continuous') or 'none'})")
         return tuple(out)
 
     def outcome(self, o, where, arms, meta) -> Outcome:
@@ -392,7 +400,8 @@ class _Validator:
         return Outcome(id=o["id"], label=o["label"], kind=kind, benefit=o["benefit"], arms=data,
                        categories=tuple(cats) if cats else None,
                        granularity=o.get("granularity"), follow_up_years=o.get("follow_up_years"),
-                       reported=rep, source=o.get("source", ""), note=o.get("note", ""))
+                       reported=rep, source=o.get("source", ""), note=o.get("note", ""),
+                       dispersion_from=o.get("dispersion_from"))
 
 
 class _ArmBuilder:

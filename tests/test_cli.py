@@ -165,6 +165,8 @@ BAD_FILES = {
     "unique": ('id = "relapse_free"', 'id = "relapses"', "outcomes[4].id", "relapses"),
     "kind": ('kind = "binary"', 'kind = "binomial"', "outcomes[4].kind", "binomial"),
     "unknown": ("events = 40", "evnts = 40", "outcomes[4].arms.ivig.evnts", "did you mean 'events'"),
+    "dispersion_from": ('dispersion_from = "annual_relapse_rate"', 'dispersion_from = "relapse_free"',
+                        "outcomes[2].dispersion_from", "'relapse_free'; expected"),
 }
 
 
