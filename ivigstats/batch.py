@@ -109,7 +109,8 @@ class Reader:
         self.name = "<stdin>" if path == "-" else path
         self.chunk_rows, self.skip = chunk_rows, on_error == "skip"
         try:
-            self.fh = (stdin or sys.stdin.buffer) if path == "-" else open(path, "rb")
+            # closed by Reader.close(): the reader streams chunks, so no with-block fits
+            self.fh = (stdin or sys.stdin.buffer) if path == "-" else open(path, "rb")  # noqa: SIM115
         except OSError as exc:
             raise InputError(path, f"cannot read file ({exc.strerror or exc})") from None
         self.line = 0  # physical lines consumed
@@ -188,7 +189,7 @@ class Reader:
         if pieces[-1] == "":
             pieces.pop()
         if "\r" in text:
-            pieces = [p[:-1] if p.endswith("\r") else p for p in pieces]
+            pieces = [p.removesuffix("\r") for p in pieces]
         first = self.line + 1
         self.line += len(pieces)
         lines = range(first, first + len(pieces))

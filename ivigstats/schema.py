@@ -45,8 +45,8 @@ ARM = {
     "id": ("id", True, "Arm identifier used under outcomes[].arms."),
     "label": ("string", True, "Label shown in output."),
     "n": ("positive_int", True, "Number randomised to the arm."),
-    "role": ("role", False, "experimental or control; default: first arm experimental, "
-                            "last arm control."),
+    "role": ("role", False, ("experimental or control; default: first arm experimental, "
+                            "last arm control.")),
     "note": ("text", False, "Free text."),
     "source": ("text", False, "Where the numbers come from."),
 }
@@ -57,12 +57,12 @@ OUTCOME = {
     "kind": ("kind", True, "continuous, binary, count or ordinal."),
     "benefit": ("benefit", True, "Which direction is benefit: higher or lower values/events."),
     "categories": ("labels", False, "Ordinal only: category labels, lowest first."),
-    "granularity": ("positive", False, "Step of the individual values (EDSS: 0.5), for the "
-                                       "audit's GRIM checks."),
+    "granularity": ("positive", False, ("Step of the individual values (EDSS: 0.5), for the "
+                                       "audit's GRIM checks.")),
     "follow_up_years": ("positive", False, "Count outcomes: follow-up if not the trial's."),
-    "dispersion_from": ("id", False, "Count outcomes: id of the continuous outcome holding the "
+    "dispersion_from": ("id", False, ("Count outcomes: id of the continuous outcome holding the "
                                      "mean and SD of per-patient rates; summarize estimates the "
-                                     "overdispersion from it."),
+                                     "overdispersion from it.")),
     "source": ("text", False, "Where the numbers come from."),
     "note": ("text", False, "Free text: corrections, approximations."),
     "arms": ("table", True, "Per-arm data keyed by arm id (keys by kind below)."),
@@ -91,8 +91,8 @@ ARM_DATA = {
     "count": {
         "events": ("count", True, "Number of events (all participants)."),
         "person_years": ("positive", False, "Person-time at risk in years."),
-        "n": ("positive_int", False, "Participants; person-years = n x follow-up when "
-                                     "person_years is not given."),
+        "n": ("positive_int", False, ("Participants; person-years = n x follow-up when "
+                                     "person_years is not given.")),
     },
     "ordinal": {
         "counts": ("counts", False, "Participants per category, lowest first."),
@@ -102,8 +102,8 @@ ARM_DATA = {
 }
 
 REPORTED = {
-    "measure": ("string", False, "Measure the printed values belong to (e.g. risk_ratio, "
-                                 "mean_difference, test); default: P beside every test."),
+    "measure": ("string", False, ("Measure the printed values belong to (e.g. risk_ratio, "
+                                 "mean_difference, test); default: P beside every test.")),
     "estimate": ("number", False, "Printed estimate."),
     "conf_low": ("number", False, "Printed lower confidence limit."),
     "conf_high": ("number", False, "Printed upper confidence limit."),

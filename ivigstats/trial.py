@@ -465,8 +465,8 @@ class _ArmBuilder:
             py, derived = float(val["person_years"]), ()
         else:
             py = self.n * self.follow
-            derived = (f"person-years approximated as n x follow-up = {self.n} x "
-                       f"{_num(self.follow)} = {_num(py)}",)
+            derived = ((f"person-years approximated as n x follow-up = {self.n} x "
+                       f"{_num(self.follow)} = {_num(py)}"),)
         return ArmData(**common, events=int(val["events"]), person_years=py, derived=derived)
 
     def ordinal(self, common) -> ArmData:
@@ -511,7 +511,7 @@ def counts_rounding_to(percent: float, n: int, decimals: int) -> list[int]:
 
 def reconstruct_count(percent: float, n: int, decimals: int) -> tuple[int, str]:
     """The count nearest to ``percent x n / 100``, with a note that never hides ambiguity."""
-    nearest = int(math.floor(percent * n / 100.0 + 0.5))
+    nearest = math.floor(percent * n / 100.0 + 0.5)
     candidates = counts_rounding_to(percent, n, decimals)
     shown = f"{percent:.{decimals}f}%"
     if len(candidates) == 1:

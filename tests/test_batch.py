@@ -465,9 +465,9 @@ def _core(kind, m, cases, level):
             idx = [i for i, kk in enumerate(k) if kk == size]
             res = func(np.array([cases[i]["counts1"] for i in idx], dtype=float),
                        np.array([cases[i]["counts2"] for i in idx], dtype=float), level=level)
-            for f in fields:
+            for f, column in fields.items():
                 if getattr(res, f) is not None:
-                    fields[f][idx] = getattr(res, f)
+                    column[idx] = getattr(res, f)
         return Result(m.measure, m.method, level, **fields)
     cols = np.array([[float(x) for x in _case_cells(kind, c)] for c in cases]).T
     return func(*cols, level=level, **({"benefit": "higher"} if m.needs_benefit else {}))

@@ -63,6 +63,9 @@ def test_rates_equal_summarize_relapses(run, fazekas):
     note; typed as 62/150 and 116/146 the numbers are the same and the note is not."""
     rows = json_rows(run, "rates", "62/150", "116/146", "--outcome", "relapses", *NAMES)
     expected = embedded(fazekas, "relapses", drop_note_prefix="person-years approximated")
+    # the file also names the per-patient rates (dispersion_from): the two rows estimated
+    # from them need that outcome, which typed arms do not have
+    expected = [r for r in expected if not r["method"].endswith("_estimated")]
     assert rows == expected
     assert {r["arms"] for r in rows} == {"ivig", "placebo", "ivig vs placebo"}
 

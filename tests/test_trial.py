@@ -6,8 +6,7 @@ import tomllib
 import pytest
 
 from ivigstats.errors import InputError
-from ivigstats.trial import counts_rounding_to, load_embedded, load_path, parse, \
-    reconstruct_count
+from ivigstats.trial import counts_rounding_to, load_embedded, load_path, parse, reconstruct_count
 
 MINIMAL = """
 [trial]
@@ -170,7 +169,7 @@ def test_percentage_with_one_count():
 def test_percentage_no_count_of_75_gives_14_percent():
     # 10/75 = 13.3%, 11/75 = 14.7% (FAZEKAS1997.md); with 73: 10/73 = 13.7% -> 14%.
     assert counts_rounding_to(14, 75, 0) == []
-    count, note = reconstruct_count(14, 75, 0)
+    _count, note = reconstruct_count(14, 75, 0)
     assert "no whole count of 75 gives 14%" in note and "13.3%" in note and "14.7%" in note
     assert counts_rounding_to(14, 73, 0) == [10]
 

@@ -9,6 +9,7 @@ Only click is imported here: numpy and the statistics load when a command runs.
 from __future__ import annotations
 
 import re
+import typing
 
 import click
 
@@ -124,7 +125,7 @@ class Summary(_ArmType):
     """MEAN:SD:N, MEAN:SE:N or MEAN:LOW:HIGH:N, by the spread option chosen."""
 
     name = "mean:spread:n"
-    shapes = {"sd": "MEAN:SD:N", "se": "MEAN:SE:N", "ci": "MEAN:LOW:HIGH:N"}
+    shapes: typing.ClassVar[dict] = {"sd": "MEAN:SD:N", "se": "MEAN:SE:N", "ci": "MEAN:LOW:HIGH:N"}
 
     def parse(self, text):
         parts = [p.strip() for p in text.split(":")]
