@@ -114,10 +114,21 @@ REPORTED = {
 }
 
 
+PRINTED = {
+    "interval": 'as printed: "-0.13 to 0.37", "(-0.13, 0.37)", "−0.13 – 0.37"',
+    "p_value": 'as printed: "0.008", "0·008", "< 0.001" (a bound)',
+}
+PRINTED = {**{t: 'a number as printed: "−0.13", "0·008", "1 000"' for t in TYPES}, **PRINTED}
+
+
 def _props(fields: dict) -> tuple[dict, list[str]]:
     props, required = {}, []
     for key, (typ, req, desc) in fields.items():
-        props[key] = {**TYPES.get(typ, {"type": "object"}), "description": desc}
+        spec = TYPES.get(typ, {"type": "object"})
+        if spec.get("type") in ("number", "integer") or typ in ("interval", "p_value"):
+            # the loader also reads numbers as papers print them (ivigstats/numbers.py)
+            spec = {"anyOf": [spec, {"type": "string", "description": PRINTED[typ]}]}
+        props[key] = {**spec, "description": desc}
         if req:
             required.append(key)
     return props, required
