@@ -52,15 +52,15 @@ def sd_from_p(mean_difference, p_value, n1, n2):
     """
     from scipy import special
 
+    from ivigstats.stats.conversions import sd_from_t
+
     md, p, n1, n2 = (np.atleast_1d(np.asarray(x, dtype=float)) for x in
                      (mean_difference, p_value, n1, n2))
     df = n1 + n2 - 2
     with np.errstate(invalid="ignore", divide="ignore"):
         ok = (p > 0) & (p < 1) & (df >= 1)
         t = np.where(ok, special.stdtrit(np.maximum(df, 1), 1 - p / 2), np.nan)
-        se = np.abs(md) / t
-        sd = se / np.sqrt(1 / n1 + 1 / n2)
-    return sd, se, t
+        return sd_from_t(md, t, n1, n2), np.abs(md) / t, t
 
 
 def sd_from_difference_ci(lower, upper, n1, n2, level=0.95):
@@ -92,12 +92,11 @@ def sd_from_difference_ci(lower, upper, n1, n2, level=0.95):
     >>> round(float(se[0]), 4), round(float(sd[0]), 3)
     (0.1619, 0.985)
     """
-    from scipy import special
+    from ivigstats.stats.conversions import sd_from_ci_difference
 
-    lo, hi, n1, n2 = (np.atleast_1d(np.asarray(x, dtype=float)) for x in (lower, upper, n1, n2))
-    q = special.stdtrit(n1 + n2 - 2, 1 - (1 - level) / 2)
-    se = (hi - lo) / (2 * q)
-    return se / np.sqrt(1 / n1 + 1 / n2), se
+    sd = sd_from_ci_difference(lower, upper, n1, n2, level)
+    n1, n2 = (np.atleast_1d(np.asarray(x, dtype=float)) for x in (n1, n2))
+    return sd, sd * np.sqrt(1 / n1 + 1 / n2)
 
 
 def _arm_sd(a):
