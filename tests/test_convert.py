@@ -15,6 +15,7 @@ from ivigstats.stats import median_iqr as mq
 R = json.loads((Path(__file__).parent / "reference" / "sensitivity_r.json").read_text())
 CONV = R["conversions"]
 QUANT = R["quantiles"]
+QUANT_SMALL = R["quantiles_small"]
 
 
 def col(rows, key):
@@ -84,6 +85,66 @@ def test_sds_against_r():
                                col(QUANT, "shi_sd_five"), rtol=1e-12)
 
 
+def test_sds_at_small_and_boundary_n_against_r():
+    # n = 2..60, 197..206 and every n = 4Q + 1 up to 201: where Wan's exact tables and the
+    # approximations meet (R: integrate() over the order-statistic density)
+    rows = QUANT_SMALL
+    n, a, q1, q3, b = (col(rows, k) for k in ("n", "min", "q1", "q3", "max"))
+    np.testing.assert_allclose(mq._xi(n), col(rows, "xi"), rtol=1e-9)
+    np.testing.assert_allclose(mq._eta(n), col(rows, "eta"), rtol=1e-9)
+    np.testing.assert_allclose(mq.sd_wan(n, minimum=a, maximum=b), col(rows, "wan_sd_range"),
+                               rtol=1e-9)
+    np.testing.assert_allclose(mq.sd_wan(n, q1=q1, q3=q3), col(rows, "wan_sd_iqr"), rtol=1e-9)
+    np.testing.assert_allclose(mq.sd_wan(n, minimum=a, q1=q1, q3=q3, maximum=b),
+                               col(rows, "wan_sd_five"), rtol=1e-9)
+
+
+# Wan et al. 2014, BMC Med Res Methodol 14:135, Table 1 (xi(n), n = 1..50) and Table 2
+# (eta(n), n = 4Q + 1, Q = 1..50), as printed to three decimals.
+WAN_TABLE_1 = (
+    0.000, 1.128, 1.693, 2.059, 2.326, 2.534, 2.704, 2.847, 2.970, 3.078,
+    3.173, 3.259, 3.336, 3.407, 3.472, 3.532, 3.588, 3.640, 3.689, 3.735,
+    3.778, 3.819, 3.858, 3.895, 3.931, 3.964, 3.997, 4.027, 4.057, 4.086,
+    4.113, 4.139, 4.165, 4.189, 4.213, 4.236, 4.259, 4.280, 4.301, 4.322,
+    4.341, 4.361, 4.379, 4.398, 4.415, 4.433, 4.450, 4.466, 4.482, 4.498)
+WAN_TABLE_2 = (
+    0.990, 1.144, 1.206, 1.239, 1.260, 1.274, 1.284, 1.292, 1.298, 1.303,
+    1.307, 1.311, 1.313, 1.316, 1.318, 1.320, 1.322, 1.323, 1.324, 1.326,
+    1.327, 1.328, 1.329, 1.330, 1.330, 1.331, 1.332, 1.332, 1.333, 1.333,
+    1.334, 1.334, 1.335, 1.335, 1.336, 1.336, 1.336, 1.337, 1.337, 1.337,
+    1.338, 1.338, 1.338, 1.338, 1.339, 1.339, 1.339, 1.339, 1.339, 1.340)
+# Three printed entries are one unit too high in the last digit; R's integrate() gives the
+# same values as ours to 1e-12 (3.2584553, 1.3104663, 1.3294858), so the table is off there.
+WAN_TABLES_OFF_BY_ONE_UNIT = {("xi", 12), ("eta", 49), ("eta", 97)}
+
+
+def test_wan_2014_published_tables():
+    n1 = np.arange(1, 51)
+    q = np.arange(1, 51)
+    got = {"xi": dict(zip(n1, mq._xi(n1), strict=True)),
+           "eta": dict(zip(4 * q + 1, mq._eta(4 * q + 1), strict=True))}
+    printed = {"xi": dict(zip(n1, WAN_TABLE_1, strict=True)),
+               "eta": dict(zip(4 * q + 1, WAN_TABLE_2, strict=True))}
+    off = set()
+    for table in ("xi", "eta"):
+        for n, value in printed[table].items():
+            if round(float(got[table][n]), 3) != value:
+                off.add((table, int(n)))
+                assert abs(got[table][n] - value) < 0.001  # one unit of the last digit
+    assert off == WAN_TABLES_OFF_BY_ONE_UNIT
+
+
+def test_wan_tables_apply_only_where_the_paper_says():
+    # beyond n = 50 (range) and n = 201 (IQR) Wan's approximations (eqs 9 and 16) are used
+    for n in (51, 75, 1000):
+        assert mq._xi(n) == pytest.approx(2 * mq.special.ndtri((n - 0.375) / (n + 0.25)))
+    for n in (202, 205, 5000):
+        assert mq._eta(n) == pytest.approx(
+            2 * mq.special.ndtri((0.75 * n - 0.125) / (n + 0.25)))
+    # n = 6..9 share Q = 2, the value at n = 9 (the R package meta's rule)
+    assert len(set(np.round(mq._eta(np.arange(6, 10)), 15))) == 1
+
+
 def test_rows_name_scenario_and_author():
     mean, sd = mq.mean_sd_from_quantiles(50, 10, minimum=2, q1=8, q3=13, maximum=25)
     assert (mean.measure, mean.method, sd.method) == ("mean", "luo_five", "shi_five")
@@ -100,9 +161,9 @@ def test_symmetric_summaries_give_the_median(n, m, half_iqr, extra):
     for f in (mq.mean_luo, mq.mean_wan):
         assert f(n, m, **kw)[0] == pytest.approx(m, abs=1e-9 * (1 + abs(m) + half_iqr + extra))
     sd_shi = mq.sd_shi(n, **kw)[0]
-    lo, hi = sorted((mq.sd_wan(n, q1=kw["q1"], q3=kw["q3"])[0],
-                     mq.sd_wan(n, minimum=kw["minimum"], maximum=kw["maximum"])[0]))
-    assert lo - 1e-12 <= sd_shi <= hi + 1e-12  # a weighted average of the two
+    # a weighted average of range/xi and IQR/eta (Shi uses the approximations at every n)
+    lo, hi = sorted(((2 * half_iqr) / mq._eta_blom(n), (2 * (half_iqr + extra)) / mq._xi_blom(n)))
+    assert lo * (1 - 1e-12) <= sd_shi <= hi * (1 + 1e-12)
 
 
 def test_large_normal_sample_recovers_mean_and_sd():

@@ -154,6 +154,24 @@ for (i in 1:40) {
 }
 out$conversions <- conv
 
+# Wan et al. (2014) divide the range by the expected range of n standard normals and the IQR
+# by the expected IQR: exact values (their Tables 1 and 2) for n <= 50 and for n = 4Q + 1 up to
+# Q = 50, Blom-type approximations (their eqs 9 and 16) beyond. For n not of the form 4Q + 1
+# the R package meta takes Q = ceiling((n - 1) / 4); so do we. The exact values come from
+# integrate() over the order-statistic density. Shi et al. (2020) use the approximations at
+# every n (as metafor's conv.fivenum and meta do).
+order_stat_mean <- function(k, n) integrate(function(x) x * exp(lgamma(n + 1) - lgamma(k) -
+  lgamma(n - k + 1) + (k - 1) * pnorm(x, log.p = TRUE) +
+  (n - k) * pnorm(x, lower.tail = FALSE, log.p = TRUE) + dnorm(x, log = TRUE)),
+  -Inf, Inf, rel.tol = 1e-12)$value
+xi_wan <- function(n) if (n <= 50) 2 * order_stat_mean(n, n) else
+  2 * qnorm((n - 0.375) / (n + 0.25))
+eta_wan <- function(n) {
+  q <- ceiling((n - 1) / 4)
+  if (q <= 50) 2 * order_stat_mean(3 * q + 1, 4 * q + 1) else
+    2 * qnorm((0.75 * n - 0.125) / (n + 0.25))
+}
+
 # Quantile estimators written out from the papers (Wan 2014 eqs 2/7/10/13/14/16, Luo 2018
 # eqs 7/11/15, Shi 2020 eq 10), evaluated on samples drawn here.
 quant <- list()
@@ -162,7 +180,8 @@ for (i in 1:40) {
   x <- sort(rlnorm(n, runif(1, 0, 3), runif(1, 0.1, 1)))
   q <- unname(quantile(x, c(0.25, 0.5, 0.75), type = 7))
   a <- x[1]; b <- x[n]; q1 <- q[1]; m <- q[2]; q3 <- q[3]
-  xi <- 2 * qnorm((n - 0.375) / (n + 0.25)); eta <- 2 * qnorm((0.75 * n - 0.125) / (n + 0.25))
+  xi_b <- 2 * qnorm((n - 0.375) / (n + 0.25)); eta_b <- 2 * qnorm((0.75 * n - 0.125) / (n + 0.25))
+  xi <- xi_wan(n); eta <- eta_wan(n)
   w1 <- 4 / (4 + n^0.75); w2 <- 0.7 + 0.39 / n
   v1 <- 2.2 / (2.2 + n^0.75); v2 <- 0.7 - 0.72 / n^0.55; ws <- 1 / (1 + 0.07 * n^0.6)
   quant[[i]] <- list(
@@ -174,7 +193,7 @@ for (i in 1:40) {
     wan_mean_five = (a + 2 * q1 + 2 * m + 2 * q3 + b) / 8,
     wan_sd_range = (b - a) / xi, wan_sd_iqr = (q3 - q1) / eta,
     wan_sd_five = ((b - a) / xi + (q3 - q1) / eta) / 2,
-    shi_sd_five = ws * (b - a) / xi + (1 - ws) * (q3 - q1) / eta)
+    shi_sd_five = ws * (b - a) / xi_b + (1 - ws) * (q3 - q1) / eta_b)
 }
 out$quantiles <- quant
 
@@ -213,8 +232,20 @@ for (i in seq_len(nrow(binary_cases))) {
 }
 out$cost <- cost
 
+# Small and boundary sample sizes, where Wan's exact tables apply (no random numbers here, so
+# the sections above keep their values): a fixed skewed five-number summary per n.
+small <- list()
+for (n in c(2:60, 197:206, 4 * (1:50) + 1)) {
+  a <- 1; q1 <- 3 + 1 / n; m <- 4; q3 <- 6 - 1 / n; b <- 12 + n / 10
+  xi <- xi_wan(n); eta <- eta_wan(n)
+  small[[length(small) + 1]] <- list(n = n, min = a, q1 = q1, median = m, q3 = q3, max = b,
+    xi = xi, eta = eta, wan_sd_range = (b - a) / xi, wan_sd_iqr = (q3 - q1) / eta,
+    wan_sd_five = ((b - a) / xi + (q3 - q1) / eta) / 2)
+}
+out$quantiles_small <- small
+
 writeLines(toJSON(out, auto_unbox = TRUE, digits = NA, na = "null", pretty = FALSE),
            "tests/reference/sensitivity_r.json")
 cat("wrote tests/reference/sensitivity_r.json:", length(frag), "fragility tables,",
     length(od), "overdispersion fits,", length(bayes), "Bayes cases,", length(conv),
-    "conversions,", length(quant), "quantile summaries,", length(cost), "cost cases\n")
+    "conversions,", length(quant), "+", length(small), "quantile summaries,", length(cost), "cost cases\n")
