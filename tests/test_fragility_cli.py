@@ -32,6 +32,7 @@ COMMANDS = [
     ("bayes", "--outcome", "relapses", "--plausible", "0.7", "--mid", "0.9"),
     ("bayes", "--estimate", "0.76", "--ci", "0.55,1.04", "--plausible", "0.7"),
     ("cost", "--cost", "ivig=12000,placebo=0"),
+    ("summarize", "--bayes", "relapses=0.7:0.9,relapse_free=1.3"),
     ("convert", "ci", "-0.13", "0.37", "--n", "73"),
     ("convert", "median", "10", "--q1", "8", "--q3", "14", "--n", "100"),
 ]
@@ -104,6 +105,30 @@ def test_bayes_neutral_is_the_likelihood():
         assert neutral[field] == pytest.approx(wald[field], rel=1e-12)
 
 
+def test_summarize_bayes_equals_the_bayes_command():
+    # same posterior from `summarize --bayes` and `bayes`, placed after the outcome's rows,
+    # and the neutral prior returns the likelihood (the summary's own default-method row)
+    summary = rows("summarize", "--bayes", "relapses=0.7:0.9,relapse_free=1.3")
+    for outcome, plausible, extra in (("relapses", "0.7", ("--mid", "0.9")),
+                                      ("relapse_free", "1.3", ())):
+        alone = rows("bayes", "--outcome", outcome, "--plausible", plausible, *extra)
+        mine = [r for r in summary if r["outcome"] == outcome and
+                r["method"].startswith("bayes_")]
+        assert len(mine) == len(alone) >= 6
+        for a, b in zip(mine, alone, strict=True):
+            assert (a["measure"], a["method"]) == (b["measure"], b["method"])
+            assert a["estimate"] == pytest.approx(b["estimate"], rel=1e-12)
+        positions = [i for i, r in enumerate(summary) if r["outcome"] == outcome]
+        assert positions == list(range(positions[0], positions[-1] + 1))  # kept together
+    likelihood = next(r for r in summary if r["outcome"] == "relapse_free"
+                      and (r["measure"], r["method"]) == ("risk_ratio", "katz_log"))
+    neutral = next(r for r in summary if r["outcome"] == "relapse_free"
+                   and (r["measure"], r["method"]) == ("risk_ratio", "bayes_neutral"))
+    for field in ("estimate", "conf_low", "conf_high"):
+        assert neutral[field] == pytest.approx(likelihood[field], rel=1e-12)
+    assert not [r for r in rows("summarize") if r["method"].startswith("bayes_")]
+
+
 @pytest.mark.parametrize("args,message", [
     (("fragility", "40/75", "26/73", "1/2"), "expected a TRIAL or two arms"),
     (("fragility", "--outcome", "relapses"), "is not a binary outcome"),
@@ -111,13 +136,17 @@ def test_bayes_neutral_is_the_likelihood():
     (("overdispersion", "--phi", "1,0"), "expected a comma list of numbers > 0"),
     (("overdispersion", "62/150", "116/146", "--k", "0.5"), "expected two whole numbers"),
     (("overdispersion", "--dispersion-from", "relapse_free"), "is not a continuous outcome"),
-    (("bayes", "--outcome", "relapses"), "--plausible EFFECT is needed"),
+    (("bayes", "--outcome", "relapses"), "--plausible: needed for the sceptical"),
     (("bayes",), "--outcome is needed"),
     (("bayes", "--outcome", "relapses", "--plausible", "-1"), "a ratio must be > 0"),
     (("bayes", "--outcome", "relapses", "--prior", "hopeful"), "expected a comma list of"),
     (("bayes", "--estimate", "0.7"), "give one of --ci LOW,HIGH or --se SE"),
     (("bayes", "--outcome", "relapses", "--measure", "rate_ratio/nope", "--plausible", "0.7"),
      "is not an effect of a count outcome"),
+    (("summarize", "--bayes", "relapse=0.7"), "--bayes: 'relapse' is not an outcome of"),
+    (("summarize", "--bayes", "relapses"), "expected OUTCOME=PLAUSIBLE"),
+    (("summarize", "--bayes", "relapses=0.7:x"), "expected OUTCOME=PLAUSIBLE"),
+    (("summarize", "--bayes", "relapses=-0.7"), "a ratio must be > 0"),
     (("convert", "median", "5", "--q1", "6", "--q3", "9", "--n", "20"), "q1 6 is above median"),
     (("convert", "p", "1.5", "--estimate", "2", "--n", "10"), "1.5"),
     (("convert", "ci", "2", "1", "--n", "10"), "expected LOW < HIGH"),

@@ -204,11 +204,6 @@ def cost(trial, cost, outcome, level, fmt, output):
     _write(blocks, fmt, output, f"{t.id}: cost per outcome avoided", t)
 
 
-DEFAULT_EFFECT = {"binary": "risk_ratio/katz_log", "count": "rate_ratio/wald_log",
-                  "continuous": "mean_difference/welch",
-                  "ordinal": "odds_ratio/proportional_odds"}
-
-
 @click.command()
 @click.argument("trial", required=False, metavar="[TRIAL]")
 @click.option("--outcome", metavar="ID", help="The trial outcome to reanalyse.")
@@ -250,70 +245,30 @@ def bayes(trial, outcome, measure, estimate, ci, se, ratio, benefit, plausible, 
       ivigstats bayes --outcome relapses --plausible 0.7 --mid 0.9
       ivigstats bayes --estimate 0.76 --ci 0.55,1.04 --plausible 0.7 --benefit lower
     """
-    import math
-
-    from ivigstats.rows import block_from_result
-    from ivigstats.stats.bayes import PRIORS, posterior_normal, prior_for
+    from ivigstats.reanalysis import posterior_blocks, prior_specs, trial_effects
     if estimate is not None:
         if trial or outcome or measure:
             raise click.UsageError("give either --estimate (typed) or a trial --outcome")
-        effect = _typed_effect(estimate, ci, se, ratio, level)
-        effect["benefit"] = benefit or "lower"
+        effects = [_typed_effect(estimate, ci, se, ratio, level)]
+        effects[0]["benefit"] = benefit or "lower"
         t = None
     else:
         from ivigstats.trial import load_path
         t = load_path(trial or "fazekas1997")
-        effect = _trial_effect(t, outcome, measure, level)
-    log_scale = effect["log_scale"]
-    to_scale = _scale(log_scale)
-    chosen = [] if (prior_mean is not None or prior_sd is not None) and priors == \
-        "sceptical,neutral,enthusiastic" else [p.strip() for p in priors.split(",") if p.strip()]
-    for p in chosen:
-        if p not in PRIORS:
-            raise click.BadParameter(f"{p!r}: expected a comma list of {', '.join(PRIORS)}",
-                                     param_hint="--prior")
-    if any(p != "neutral" for p in chosen) and plausible is None:
-        raise click.UsageError("--plausible EFFECT is needed for the sceptical and "
-                               "enthusiastic priors (e.g. --plausible 0.7 for a ratio)")
-    specs = [(p, *prior_for(p, to_scale(plausible, "--plausible") if p != "neutral" else 1.0))
-             for p in chosen]
+        if outcome is None:
+            ids = ", ".join(o.id for o in t.outcomes)
+            raise click.UsageError(f"--outcome is needed; outcomes of {t.id}: {ids}")
+        effects = trial_effects(t, outcome, measure, level)
     if (prior_mean is None) != (prior_sd is None):
         raise click.UsageError("--prior-mean and --prior-sd go together")
-    if prior_mean is not None:
-        specs.append(("custom", to_scale(prior_mean, "--prior-mean"), prior_sd))
-    if mid is not None:
-        to_scale(mid, "--mid")
+    custom_only = prior_mean is not None and priors == "sceptical,neutral,enthusiastic"
+    names = [] if custom_only else [p.strip() for p in priors.split(",") if p.strip()]
     blocks = []
-    for name, m0, s0 in specs:
-        results = posterior_normal(effect["estimate"], effect["se"], m0, s0, level,
-                                   log_scale=log_scale, benefit=effect["benefit"], mid=mid,
-                                   measure=effect["measure"], prior=name)
-        shown = "flat" if math.isinf(s0) else \
-            f"median ratio {_back(m0, log_scale):.4g}, SD of the log ratio {s0:.4g}" \
-            if log_scale else f"N({m0:.4g}, SD {s0:.4g})"
-        note = (f"prior {shown}; likelihood {effect['label']} {effect['estimate']:.4g}, "
-                f"SE {effect['se']:.4g}; benefit is {effect['benefit']}")
-        for r in results:
-            blocks.append(block_from_result(r, outcome=effect["outcome"], arms=effect["arms"],
-                                            extra_note=note))
-    _write(blocks, fmt, output, f"Bayesian reanalysis: {effect['outcome']}", t)
-
-
-def _scale(log_scale):
-    import math
-
-    def to_scale(value, option):
-        if not log_scale:
-            return value
-        if not value > 0:
-            raise click.BadParameter(f"{value:g}: a ratio must be > 0", param_hint=option)
-        return math.log(value)
-    return to_scale
-
-
-def _back(x, log_scale):
-    import math
-    return math.exp(x) if log_scale else x
+    for effect in effects:
+        specs = prior_specs(names, plausible, prior_mean, prior_sd,
+                            log_scale=effect["log_scale"])
+        blocks.extend(posterior_blocks(effect, specs, level, mid))
+    _write(blocks, fmt, output, f"Bayesian reanalysis: {effects[0]['outcome']}", t)
 
 
 def _typed_effect(estimate, ci, se, ratio, level):
@@ -339,35 +294,3 @@ def _typed_effect(estimate, ci, se, ratio, level):
             "label": "typed ratio" if ratio else "typed difference"}
 
 
-def _trial_effect(t, outcome_id, measure, level):
-    import math
-
-    from scipy import special
-
-    from ivigstats import methods as registry
-    from ivigstats.analysis import outcome_rows
-    if outcome_id is None:
-        ids = ", ".join(o.id for o in t.outcomes)
-        raise click.UsageError(f"--outcome is needed; outcomes of {t.id}: {ids}")
-    outcome = next((o for o in t.outcomes if o.id == outcome_id), None)
-    if outcome is None:
-        raise click.BadParameter(f"{outcome_id!r} is not an outcome of {t.id}; expected one of: "
-                                 + ", ".join(o.id for o in t.outcomes), param_hint="--outcome")
-    key = measure or DEFAULT_EFFECT[outcome.kind]
-    method = next((m for m in registry.for_kind(outcome.kind) if m.key == key), None)
-    if method is None or method.measure == "test":
-        keys = ", ".join(m.key for m in registry.for_kind(outcome.kind) if m.measure != "test")
-        raise click.BadParameter(f"{key!r} is not an effect of a {outcome.kind} outcome; "
-                                 f"expected one of: {keys}", param_hint="--measure")
-    rows = [r for b in outcome_rows(t, outcome, key, level) for r in b.records()
-            if r["measure"] == method.measure and r["method"] == method.method]
-    if not rows or rows[0]["estimate"] is None:
-        raise click.UsageError(f"{outcome_id}: no {key} estimate to reanalyse")
-    row = rows[0]
-    se = row["std_error"]
-    if se is None:  # from the interval, on the analysis scale
-        f = math.log if method.log_scale else (lambda x: x)
-        se = (f(row["conf_high"]) - f(row["conf_low"])) / (2 * special.ndtri(1 - (1 - level) / 2))
-    return {"estimate": row["estimate"], "se": se, "log_scale": method.log_scale,
-            "outcome": outcome.id, "arms": row["arms"], "measure": method.measure,
-            "benefit": outcome.benefit, "label": key}

@@ -46,8 +46,33 @@ def parse_phis(value: str) -> tuple:
     return phis
 
 
+def parse_bayes(value: str | None) -> dict:
+    """``OUTCOME=PLAUSIBLE[:MID],...`` -> {outcome: (plausible, mid or None)}."""
+    import math
+    specs = {}
+    for item in (x.strip() for x in (value or "").split(",") if x.strip()):
+        name, eq, rest = item.partition("=")
+        plausible, _, mid = rest.partition(":")
+        try:
+            numbers = (float(plausible), float(mid) if mid else None)
+        except ValueError:
+            numbers = (math.nan, None)
+        if not eq or not name.strip() or not all(x is None or math.isfinite(x) for x in numbers):
+            raise click.BadParameter(f"{item!r}: expected OUTCOME=PLAUSIBLE or "
+                                     "OUTCOME=PLAUSIBLE:MID, e.g. relapses=0.7:0.9",
+                                     param_hint="--bayes")
+        specs[name.strip()] = numbers
+    return specs
+
+
 def sensitivity_options(func):
-    """Options of the issue-6 rows that summarize adds (fragility, overdispersion, cost)."""
+    """Options of the issue-6 rows that summarize adds (fragility, overdispersion, cost,
+    Bayesian reanalysis)."""
+    func = click.option("--bayes", "bayes_spec", metavar="OUTCOME=PLAUSIBLE[:MID],...",
+                        help="Bayesian reanalysis of these outcomes' default effect: "
+                             "sceptical, neutral and enthusiastic priors built on the "
+                             "plausible effect (natural scale, e.g. relapses=0.7); MID adds "
+                             "P(benefit beyond it).")(func)
     func = click.option("--cost", metavar="ARM=AMOUNT,...",
                         help="Annual cost per patient of each arm: adds cost per event "
                              "avoided / per additional patient with the outcome.")(func)
@@ -72,8 +97,8 @@ def sensitivity_options(func):
 @sensitivity_options
 @plot_option
 @output_options
-def summarize(trial, level, methods, fragility_test, phis, dispersion_from, nb_k, cost, plot,
-              fmt, output):
+def summarize(trial, level, methods, fragility_test, phis, dispersion_from, nb_k, cost,
+              bayes_spec, plot, fmt, output):
     """Recompute every outcome of a trial, beside what the paper reported.
 
     TRIAL is a TOML or JSON trial file, '-' for standard input, or an embedded trial id
@@ -86,6 +111,7 @@ def summarize(trial, level, methods, fragility_test, phis, dispersion_from, nb_k
       ivigstats summarize examples/fazekas1997.toml -f json -o results.json
       cat trial.json | ivigstats summarize - -f csv
       ivigstats summarize --dispersion-from annual_relapse_rate --cost ivig=12000,placebo=0
+      ivigstats summarize --bayes relapses=0.7:0.9,relapse_free=1.3
       ivigstats summarize --plot            # forest plot in the terminal (--plot f.svg: image)
 
     Binary outcomes get fragility rows and count outcomes a quasi-Poisson grid (phi 1, 1.5,
@@ -100,11 +126,30 @@ def summarize(trial, level, methods, fragility_test, phis, dispersion_from, nb_k
     sens = Sensitivity(fragility_test=None if fragility_test == "none" else fragility_test,
                        phis=parse_phis(phis), dispersion_from=dispersion_from, k=nb_k,
                        cost=parse_costs(cost))
+    bayes = parse_bayes(bayes_spec)
     blocks = summarize_trial(t, methods, level, sensitivity=sens)
+    if bayes:
+        blocks = _with_bayes(t, blocks, bayes, level)
     fmt = resolve_format(fmt, output)
     title = f"{t.id}: {t.title}"
     emit(lambda s: render(blocks, fmt, s, meta=t.metadata(), title=title), output)
     draw(plot, blocks, None, fmt, output, title)
+
+
+def _with_bayes(trial, blocks, specs, level):
+    """Posterior rows of each outcome in ``specs`` placed after that outcome's rows."""
+    from ivigstats.reanalysis import posterior_blocks, prior_specs, trial_effects
+    from ivigstats.stats.bayes import PRIORS
+    out = list(blocks)
+    for outcome_id, (plausible, mid) in specs.items():
+        added = []
+        for effect in trial_effects(trial, outcome_id, None, level, option="--bayes"):
+            specs_ = prior_specs(PRIORS, plausible, log_scale=effect["log_scale"])
+            added.extend(posterior_blocks(effect, specs_, level, mid))
+        last = max((i for i, b in enumerate(out) if b.columns["outcome"][0] == outcome_id),
+                   default=len(out) - 1)
+        out[last + 1:last + 1] = added
+    return out
 
 
 @click.command()
