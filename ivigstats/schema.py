@@ -15,6 +15,7 @@ TYPES: dict[str, dict] = {
     "positive_int": {"type": "integer", "minimum": 1},
     "count": {"type": "integer", "minimum": 0},
     "positive": {"type": "number", "exclusiveMinimum": 0},
+    "nonnegative": {"type": "number", "minimum": 0},
     "number": {"type": "number"},
     "percent": {"type": "number", "minimum": 0, "maximum": 100},
     "level": {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
@@ -47,6 +48,9 @@ ARM = {
     "n": ("positive_int", True, "Number randomised to the arm."),
     "role": ("role", False, ("experimental or control; default: first arm experimental, "
                             "last arm control.")),
+    "annual_cost": ("nonnegative", False, ("Cost per patient per year of the arm's treatment; "
+                                          "summarize and cost then give the cost per outcome "
+                                          "avoided (--cost overrides).")),
     "note": ("text", False, "Free text."),
     "source": ("text", False, "Where the numbers come from."),
 }

@@ -30,6 +30,7 @@ class Arm:
     label: str
     n: int
     role: str
+    annual_cost: float | None = None
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,19 @@ class Trial:
         control = next(a for a in self.arms if a.role == "control")
         return [(a, control) for a in self.arms if a.role == "experimental"]
 
+    def annual_costs(self) -> dict | None:
+        """{arm id: annual cost per patient} when the file gives them (all arms or none)."""
+        if any(a.annual_cost is None for a in self.arms):
+            return None
+        return {a.id: a.annual_cost for a in self.arms}
+
     def metadata(self) -> dict:
+        arms = [{"id": a.id, "label": a.label, "n": a.n, "role": a.role} |
+                ({"annual_cost": a.annual_cost} if a.annual_cost is not None else {})
+                for a in self.arms]
         return {"id": self.id, "title": self.title, "citation": self.citation, "doi": self.doi
                 or None, "follow_up_years": self.follow_up_years, "randomised": self.randomised,
-                "arms": [{"id": a.id, "label": a.label, "n": a.n, "role": a.role}
-                         for a in self.arms], "note": self.note or None}
+                "arms": arms, "note": self.note or None}
 
 
 # ---------------------------------------------------------------------------------- loading
@@ -346,9 +355,14 @@ class _Validator:
             roles = ["experimental"] * (len(arms) - 1) + ["control"]
         elif None in roles:
             self.fail(f"arms[{roles.index(None)}].role", "missing; give every arm a role or none")
+        costs = [a.get("annual_cost") for a in arms]
+        if None in costs and any(c is not None for c in costs):
+            self.fail(f"arms[{costs.index(None)}].annual_cost",
+                      "missing; give every arm an annual_cost or none")
         if roles.count("control") != 1:
             self.fail("arms", f"{roles.count('control')} arms have role 'control'; expected exactly 1")
-        return tuple(Arm(a["id"], a["label"], int(a["n"]), r) for a, r in zip(arms, roles))
+        return tuple(Arm(a["id"], a["label"], int(a["n"]), r, _opt(a.get("annual_cost")))
+                     for a, r in zip(arms, roles))
 
     def outcomes(self, raw, arms, meta) -> tuple[Outcome, ...]:
         if not isinstance(raw, list) or not raw:

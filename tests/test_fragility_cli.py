@@ -129,6 +129,41 @@ def test_summarize_bayes_equals_the_bayes_command():
     assert not [r for r in rows("summarize") if r["method"].startswith("bayes_")]
 
 
+def _trial_with_costs(tmp_path, experimental="12000", control="0"):
+    from importlib import resources
+    text = (resources.files("ivigstats") / "data" / "fazekas1997.toml").read_text()
+    if experimental is not None:
+        text = text.replace('role = "experimental"\n',
+                            f'role = "experimental"\nannual_cost = {experimental}\n')
+    if control is not None:
+        text = text.replace('role = "control"\n', f'role = "control"\nannual_cost = {control}\n')
+    path = tmp_path / "with_costs.toml"
+    path.write_text(text)
+    return str(path)
+
+
+def test_costs_in_the_trial_file_equal_the_option(tmp_path):
+    path = _trial_with_costs(tmp_path)
+    by_option = rows("cost", "--cost", "ivig=12000,placebo=0")
+    assert len(by_option) == 2
+    assert rows("cost", path) == by_option
+    in_summary = [r for r in rows("summarize", path) if r["measure"].startswith("cost_")]
+    assert in_summary == by_option
+    # --cost overrides the file
+    override = rows("cost", path, "--cost", "ivig=6000,placebo=0")
+    assert override[0]["estimate"] == pytest.approx(by_option[0]["estimate"] / 2, rel=1e-12)
+    assert not [r for r in rows("summarize") if r["measure"].startswith("cost_")]
+
+
+def test_costs_for_some_arms_only_are_refused(tmp_path):
+    result = run("summarize", _trial_with_costs(tmp_path, control=None))
+    assert result.exit_code == 2
+    assert "arms[1].annual_cost: missing; give every arm an annual_cost or none" in result.output
+    result = run("cost")
+    assert result.exit_code == 2
+    assert "--cost ARM=AMOUNT,... is needed: fazekas1997 gives no annual_cost" in result.output
+
+
 @pytest.mark.parametrize("args,message", [
     (("fragility", "40/75", "26/73", "1/2"), "expected a TRIAL or two arms"),
     (("fragility", "--outcome", "relapses"), "is not a binary outcome"),

@@ -177,8 +177,9 @@ def _patients(value):
 
 @click.command()
 @click.argument("trial", default="fazekas1997", metavar="[TRIAL]")
-@click.option("--cost", required=True, metavar="ARM=AMOUNT,...",
-              help="Annual cost per patient of each arm, e.g. ivig=12000,placebo=0.")
+@click.option("--cost", metavar="ARM=AMOUNT,...",
+              help="Annual cost per patient of each arm, e.g. ivig=12000,placebo=0 "
+                   "[default: the arms' annual_cost in the trial file].")
 @OUTCOME
 @LEVEL
 @output_options
@@ -192,13 +193,18 @@ def cost(trial, cost, outcome, level, fmt, output):
     every cost other than the stated annual cost per patient.
 
     \b
-    Example:
+    Examples:
       ivigstats cost --cost ivig=12000,placebo=0
+      ivigstats cost trial.toml              # annual_cost of each [[arms]] in the file
     """
     from ivigstats.analysis import Sensitivity
     from ivigstats.trial import load_path
     t = load_path(trial)
-    sens = Sensitivity(fragility_test=None, phis=(), cost=parse_costs(cost))
+    costs = parse_costs(cost) or t.annual_costs()
+    if costs is None:
+        raise click.UsageError(f"--cost ARM=AMOUNT,... is needed: {t.id} gives no annual_cost "
+                               "for its arms")
+    sens = Sensitivity(fragility_test=None, phis=(), cost=costs)
     blocks = _trial_rows(t, ("binary", "count"), outcome, level, sens,
                          lambda m: m.startswith("cost_"))
     _write(blocks, fmt, output, f"{t.id}: cost per outcome avoided", t)

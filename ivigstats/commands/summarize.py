@@ -75,7 +75,8 @@ def sensitivity_options(func):
                              "P(benefit beyond it).")(func)
     func = click.option("--cost", metavar="ARM=AMOUNT,...",
                         help="Annual cost per patient of each arm: adds cost per event "
-                             "avoided / per additional patient with the outcome.")(func)
+                             "avoided / per additional patient with the outcome [default: "
+                             "the arms' annual_cost in the trial file, if given].")(func)
     func = click.option("--k", "nb_k", type=click.FloatRange(0, min_open=True), default=None,
                         help="Negative-binomial shape k for count outcomes (smaller = more "
                              "clustered).")(func)
@@ -125,7 +126,7 @@ def summarize(trial, level, methods, fragility_test, phis, dispersion_from, nb_k
     t = load_path(trial)
     sens = Sensitivity(fragility_test=None if fragility_test == "none" else fragility_test,
                        phis=parse_phis(phis), dispersion_from=dispersion_from, k=nb_k,
-                       cost=parse_costs(cost))
+                       cost=parse_costs(cost) or t.annual_costs())
     bayes = parse_bayes(bayes_spec)
     blocks = summarize_trial(t, methods, level, sensitivity=sens)
     if bayes:
