@@ -87,10 +87,15 @@ def posterior_normal(estimate, std_error, prior_mean, prior_sd, level=0.95, *,
     ----------
     .. [1] Spiegelhalter DJ, Freedman LS, Parmar MKB. Bayesian approaches to randomized
        trials. J R Stat Soc A 1994;157:357-416.
-    .. [2] Goligher EC, Tomlinson G, Hajage D, et al. Extracorporeal membrane oxygenation
+    .. [2] Spiegelhalter DJ, Abrams KR, Myles JP. Bayesian Approaches to Clinical Trials and
+       Health-Care Evaluation. Wiley 2004, ch. 3: the GREAT trial reanalysed with an expert
+       and a sceptical prior (Pocock & Spiegelhalter, BMJ 1992;305:1015); its printed
+       posteriors are reproduced in tests/test_bayes_published.py.
+    .. [3] Goligher EC, Tomlinson G, Hajage D, et al. Extracorporeal membrane oxygenation
        for severe acute respiratory distress syndrome and posterior probability of mortality
        benefit in a post hoc Bayesian analysis of a randomized clinical trial. JAMA
-       2018;320:2251-2259.
+       2018;320:2251-2259 (the same sceptical/enthusiastic priors, but a binomial
+       likelihood, so its posteriors are not reproduced here).
 
     Examples
     --------
