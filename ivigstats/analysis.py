@@ -63,6 +63,7 @@ def outcome_rows(trial, outcome, methods_spec="default", level=0.95, *,
     per_arm = [m for m in chosen if m.per_arm]
     for arm in trial.arms:
         if arm.id in outcome.arms:
+            blocks.extend(_quantile_rows(outcome, outcome.arms[arm.id]))
             blocks.extend(_per_arm_rows(outcome, outcome.arms[arm.id], per_arm, level))
     for exp, ctl in trial.comparisons():
         if exp.id not in outcome.arms or ctl.id not in outcome.arms:
@@ -158,6 +159,18 @@ def resolve_sd(a):
         return float(sd_from_ci(*a.ci, a.n, a.ci_level)[0]), \
             f"derived from its {a.ci_level:.0%} CI (t, {a.n - 1} df)"
     return None, ""
+
+
+def _quantile_rows(outcome, a) -> list[RowBlock]:
+    """The mean and SD estimated from a printed median, shown because computations use them."""
+    if not a.quantiles or a.mean is None:
+        return []
+    from ivigstats.stats.median_iqr import mean_sd_from_quantiles
+    q = a.quantiles
+    results = mean_sd_from_quantiles(a.n, q["median"], minimum=q.get("min"),
+                                     maximum=q.get("max"), q1=q.get("q1"), q3=q.get("q3"))
+    return [block_from_result(r, outcome=outcome.id, arms=a.arm,
+                              extra_note="computations use this estimate") for r in results]
 
 
 def _per_arm_rows(outcome, a, methods, level) -> list[RowBlock]:

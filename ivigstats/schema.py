@@ -80,12 +80,19 @@ COMMON_ARM_DATA = {
 
 ARM_DATA = {
     "continuous": {
-        "mean": ("number", True, "Mean."),
+        "mean": ("number", False, "Mean (required unless median is given)."),
         "sd": ("positive", False, "Standard deviation (used when given)."),
         "se": ("positive", False, "Standard error of the mean."),
         "ci": ("interval", False, "Confidence interval of the mean [low, high]."),
         "ci_level": ("level", False, "Level of ci (default 0.95)."),
         "n": ("positive_int", False, "Analysed n (default: the arm's n)."),
+        "median": ("number", False, ("Median, when no mean is printed: with q1 and q3 and/or "
+                                     "min and max the mean (Luo 2018) and SD (Wan 2014; Shi "
+                                     "2020 for all five) are estimated, and the rows say so.")),
+        "q1": ("number", False, "First quartile (with median)."),
+        "q3": ("number", False, "Third quartile (with median)."),
+        "min": ("number", False, "Minimum (with median)."),
+        "max": ("number", False, "Maximum (with median)."),
     },
     "binary": {
         "events": ("count", False, "Participants with the event."),

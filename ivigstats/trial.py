@@ -49,6 +49,7 @@ class ArmData:
     person_years: float | None = None
     counts: tuple[int, ...] | None = None
     percents: tuple[float, ...] | None = None
+    quantiles: dict | None = None  # median, q1, q3, min, max as printed (mean/sd estimated)
     derived: tuple[str, ...] = ()  # notes on counts reconstructed, person-time approximated
     issues: tuple[tuple[str, str], ...] = ()  # (field, problem) kept when loaded lenient
     source: str = ""
@@ -456,8 +457,49 @@ class _ArmBuilder:
             ci = (lo, hi)
         if "ci_level" in val and ci is None:
             self.v.fail(f"{self.where}.ci_level", "given without ci")
+        if "mean" not in val:
+            return self.from_quantiles(common)
         return ArmData(**common, mean=float(val["mean"]), sd=_opt(val.get("sd")),
                        se=_opt(val.get("se")), ci=ci, ci_level=float(val.get("ci_level", 0.95)))
+
+    QUANTILES = ("min", "q1", "median", "q3", "max")
+
+    def from_quantiles(self, common) -> ArmData:
+        """Mean and SD estimated from a printed median with quartiles and/or range."""
+        val, where = self.values, self.where
+        if "median" not in val:
+            self.v.fail(where, "no mean; expected mean (with sd, se or ci) or median with q1 "
+                        "and q3 and/or min and max")
+        for key in ("sd", "se", "ci"):
+            if key in val:
+                self.v.fail(f"{where}.{key}", "given without mean; with a median, the SD is "
+                            "estimated from the quartiles or range")
+        for a, b in (("q1", "q3"), ("min", "max")):
+            if (a in val) != (b in val):
+                self.v.fail(f"{where}.{a if a in val else b}",
+                            f"given without {b if a in val else a}; expected both or neither")
+        if "q1" not in val and "min" not in val:
+            self.v.fail(f"{where}.median", "given without q1/q3 or min/max; expected the "
+                        "quartiles and/or the range to estimate the mean and SD")
+        if self.n < 5:
+            self.v.fail(f"{where}.n", f"{self.n}; estimating a mean and SD from quantiles "
+                        "needs n >= 5")
+        printed = {k: float(val[k]) for k in self.QUANTILES if k in val}
+        from itertools import pairwise
+        if any(x > y for x, y in pairwise(printed.values())):
+            self.problem(f"{where}.median", "quantiles out of order: " + ", ".join(
+                f"{k} {_num(x)}" for k, x in printed.items()) + "; expected min <= q1 <= "
+                "median <= q3 <= max")
+            return ArmData(**common, quantiles=printed)
+        from ivigstats.stats.median_iqr import mean_sd_from_quantiles
+        mean, sd = mean_sd_from_quantiles(self.n, printed["median"], minimum=printed.get("min"),
+                                          maximum=printed.get("max"), q1=printed.get("q1"),
+                                          q3=printed.get("q3"))
+        shown = ", ".join(f"{k} {_num(x)}" for k, x in printed.items())
+        note = (f"mean and SD of {self.arm.id} estimated from {shown} (n = {self.n}): "
+                f"{mean.method} mean, {sd.method} SD; assumes roughly normal data")
+        return ArmData(**common, mean=float(mean.estimate[0]), sd=float(sd.estimate[0]),
+                       quantiles=printed, derived=(note,))
 
     def binary(self, common) -> ArmData:
         val = self.values

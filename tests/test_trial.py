@@ -121,6 +121,39 @@ def test_bad_continuous_arms(arm, field, words):
     assert words in err.value.what
 
 
+@pytest.mark.parametrize("arm,field,words", [
+    ("sd = 1", "outcomes[0].arms.a", "no mean; expected mean (with sd, se or ci) or median"),
+    ("median = 5", "outcomes[0].arms.a.median", "given without q1/q3 or min/max"),
+    ("median = 5\nq1 = 3", "outcomes[0].arms.a.q1", "given without q3; expected both"),
+    ("median = 5\nmax = 9", "outcomes[0].arms.a.max", "given without min; expected both"),
+    ("median = 5\nq1 = 3\nq3 = 8\nse = 1", "outcomes[0].arms.a.se", "given without mean"),
+    ("median = 5\nq1 = 6\nq3 = 8", "outcomes[0].arms.a.median",
+     "quantiles out of order: q1 6, median 5, q3 8"),
+    ("median = 5\nq1 = 3\nq3 = 8\nn = 4", "outcomes[0].arms.a.n", "needs n >= 5"),
+])
+def test_bad_median_arms(arm, field, words):
+    with pytest.raises(InputError) as err:
+        load(_continuous(arm))
+    assert err.value.where == f"t.toml: {field}"
+    assert words in err.value.what
+
+
+def test_median_arms_are_converted_and_say_so():
+    from ivigstats.stats.median_iqr import mean_sd_from_quantiles
+    t = load(_continuous("median = 5\nq1 = 3\nq3 = 8\nn = 40",
+                         "median = 7\nmin = 1\nq1 = 4\nq3 = 11\nmax = 30"))
+    a, b = t.outcomes[0].arms["a"], t.outcomes[0].arms["b"]
+    mean, sd = mean_sd_from_quantiles(40, 5, q1=3, q3=8)
+    assert (a.mean, a.sd) == (mean.estimate[0], sd.estimate[0])
+    assert a.quantiles == {"q1": 3, "median": 5, "q3": 8}
+    assert "mean and SD of a estimated from q1 3, median 5, q3 8 (n = 40): luo_iqr mean, " \
+           "wan_iqr SD" in a.derived[0]
+    assert "luo_five mean, shi_five SD" in b.derived[0]
+    # printed mean and SD win over quantiles given beside them
+    c = load(_continuous("mean = 5.5\nsd = 2\nmedian = 5\nq1 = 3\nq3 = 8")).outcomes[0].arms["a"]
+    assert (c.mean, c.sd, c.quantiles, c.derived) == (5.5, 2, None, ())
+
+
 def test_bad_count_and_ordinal_arms():
     count = MINIMAL.replace('kind = "binary"', 'kind = "count"').replace(
         "events = 10", "events = 3\n  person_years = 0")

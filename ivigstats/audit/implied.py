@@ -104,7 +104,7 @@ def _arm_sd(a):
     from ivigstats.audit.intervals import repaired
     from ivigstats.stats.conversions import sd_from_ci
     out = []
-    if a.sd is not None:
+    if a.sd is not None and not a.quantiles:
         out.append(("printed SD", a.sd))
     if a.ci is not None:
         ci = a.ci if a.ci[0] <= a.ci[1] else repaired(a.mean, *a.ci)
@@ -149,8 +149,8 @@ def check(trial) -> list[Finding]:
         relation = getattr(rep, "p_operator", "=") or "="
         for exp, ctl in trial.comparisons():
             a1, a2 = outcome.arms.get(exp.id), outcome.arms.get(ctl.id)
-            if a1 is None or a2 is None:
-                continue
+            if a1 is None or a2 is None or a1.quantiles or a2.quantiles:
+                continue  # needs printed means
             sd, _, t = sd_from_p(a1.mean - a2.mean, rep.p_value, a1.n, a2.n)
             if not np.isfinite(sd[0]):
                 continue

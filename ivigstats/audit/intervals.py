@@ -113,6 +113,10 @@ def check(trial) -> list[Finding]:
     for outcome in trial.outcomes:
         for arm in trial.arms:
             a = outcome.arms.get(arm.id)
+            for where, what in (a.issues if a is not None else ()):
+                if where.endswith(".median"):  # quantiles out of order
+                    findings.append(Finding(outcome.id, "interval", "error", f"{arm.id}: {what}",
+                                            "check the printed quartiles and range"))
             if a is None or a.ci is None or a.mean is None:
                 continue
             f = interval_finding(outcome.id, f"{arm.id} mean", a.mean, *a.ci, a.ci_level)
