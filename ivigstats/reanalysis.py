@@ -105,6 +105,23 @@ def posterior_blocks(effect: dict, specs, level: float = 0.95, mid=None) -> list
     return blocks
 
 
+def with_posteriors(trial, blocks, specs: dict, level: float = 0.95) -> list[RowBlock]:
+    """``blocks`` with the sceptical, neutral and enthusiastic posteriors of each outcome in
+    ``specs`` ({outcome id: (plausible effect, minimal important effect or None)}) placed
+    after that outcome's rows (``summarize --bayes``)."""
+    from ivigstats.stats.bayes import PRIORS
+    out = list(blocks)
+    for outcome_id, (plausible, mid) in specs.items():
+        added = []
+        for effect in trial_effects(trial, outcome_id, None, level, option="--bayes"):
+            priors = prior_specs(PRIORS, plausible, log_scale=effect["log_scale"])
+            added.extend(posterior_blocks(effect, priors, level, mid))
+        last = max((i for i, b in enumerate(out) if b.columns["outcome"][0] == outcome_id),
+                   default=len(out) - 1)
+        out[last + 1:last + 1] = added
+    return out
+
+
 def _to_analysis_scale(log_scale):
     def to_scale(value, option):
         if not log_scale:

@@ -130,27 +130,12 @@ def summarize(trial, level, methods, fragility_test, phis, dispersion_from, nb_k
     bayes = parse_bayes(bayes_spec)
     blocks = summarize_trial(t, methods, level, sensitivity=sens)
     if bayes:
-        blocks = _with_bayes(t, blocks, bayes, level)
+        from ivigstats.reanalysis import with_posteriors
+        blocks = with_posteriors(t, blocks, bayes, level)
     fmt = resolve_format(fmt, output)
     title = f"{t.id}: {t.title}"
     emit(lambda s: render(blocks, fmt, s, meta=t.metadata(), title=title), output)
     draw(plot, blocks, None, fmt, output, title)
-
-
-def _with_bayes(trial, blocks, specs, level):
-    """Posterior rows of each outcome in ``specs`` placed after that outcome's rows."""
-    from ivigstats.reanalysis import posterior_blocks, prior_specs, trial_effects
-    from ivigstats.stats.bayes import PRIORS
-    out = list(blocks)
-    for outcome_id, (plausible, mid) in specs.items():
-        added = []
-        for effect in trial_effects(trial, outcome_id, None, level, option="--bayes"):
-            specs_ = prior_specs(PRIORS, plausible, log_scale=effect["log_scale"])
-            added.extend(posterior_blocks(effect, specs_, level, mid))
-        last = max((i for i, b in enumerate(out) if b.columns["outcome"][0] == outcome_id),
-                   default=len(out) - 1)
-        out[last + 1:last + 1] = added
-    return out
 
 
 @click.command()
