@@ -5,8 +5,9 @@ import tomllib
 
 import pytest
 
+from ivigstats.arm_data import counts_rounding_to, reconstruct_count
 from ivigstats.errors import InputError
-from ivigstats.trial import counts_rounding_to, load_embedded, load_path, parse, reconstruct_count
+from ivigstats.trial import load_embedded, load_path, parse
 
 MINIMAL = """
 [trial]

@@ -11,8 +11,8 @@ import itertools
 
 import numpy as np
 
+from ivigstats.arm_data import counts_rounding_to
 from ivigstats.audit._common import decimals
-from ivigstats.trial import counts_rounding_to
 
 MAX_COMBINATIONS = 100_000
 

@@ -9,8 +9,8 @@ truth sum to 100 +- k h.
 
 from __future__ import annotations
 
+from ivigstats.arm_data import counts_rounding_to
 from ivigstats.audit._common import Finding, decimals, half_unit, num
-from ivigstats.trial import counts_rounding_to
 
 
 def _pct(k: int, n: int) -> str:

@@ -83,7 +83,7 @@ class Proportion(_ArmType):
     shape = "EVENTS/N or PERCENT%/N (e.g. 40/75 or 53%/75)"
 
     def parse(self, text):
-        from ivigstats.trial import reconstruct_count
+        from ivigstats.arm_data import reconstruct_count
         left, right = _two(text, self.shape)
         n = _whole(right, "n", 1)
         if left.endswith("%"):
