@@ -215,7 +215,7 @@ def pool_blocks(effects, level=0.95, hartung_knapp=False):
     import numpy as np
 
     from ivigstats.rows import block_from_result
-    from ivigstats.stats import pooling
+    from ivigstats.stats import pooling, pooling_tables
 
     first = effects[0]
     measure, log_scale = first.result.measure, first.log_scale
@@ -232,7 +232,7 @@ def pool_blocks(effects, level=0.95, hartung_knapp=False):
     if all(e.counts is not None for e in effects) and measure in (
             "risk_ratio", "odds_ratio", "risk_difference"):
         cols = np.array([e.counts for e in effects]).T
-        fits.insert(1, pooling.mantel_haenszel(*cols, measure=measure, level=level))
+        fits.insert(1, pooling_tables.mantel_haenszel(*cols, measure=measure, level=level))
     blocks = []
     by_method = {f.method: f for f in fits if not f.hartung_knapp}
     for i, e in enumerate(effects):

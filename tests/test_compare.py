@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ivigstats.stats import pooling
+from ivigstats.stats import pooling_tables
 from ivigstats.stats.indirect import indirect_bucher
 
 REF = json.loads((Path(__file__).resolve().parent / "reference" / "pool_r.json").read_text())
@@ -24,9 +24,9 @@ REF = json.loads((Path(__file__).resolve().parent / "reference" / "pool_r.json")
 def test_bucher_1997_published_example():
     tmp_ap, ap_dp = REF["bucher"]["tmpsmx_vs_ap"], REF["bucher"]["ap_vs_dp"]
     # each comparison pooled by ivigstats' Peto OR (checked against rma.peto in test_pool.py)
-    ac = pooling.peto_odds_ratio(tmp_ap["events1"], tmp_ap["n1"], tmp_ap["events2"], tmp_ap["n2"])
+    ac = pooling_tables.peto_odds_ratio(tmp_ap["events1"], tmp_ap["n1"], tmp_ap["events2"], tmp_ap["n2"])
     # Table 1 lists AP as arm A of the D/P trials: D/P vs AP is the reciprocal
-    ca = pooling.peto_odds_ratio(ap_dp["events1"], ap_dp["n1"], ap_dp["events2"], ap_dp["n2"])
+    ca = pooling_tables.peto_odds_ratio(ap_dp["events1"], ap_dp["n1"], ap_dp["events2"], ap_dp["n2"])
     r = indirect_bucher(np.exp(ac.estimate), ac.std_error, np.exp(-ca.estimate), ca.std_error,
                         measure="odds_ratio", log_scale=True)
     # Bucher 1997 abstract: "odds ratio 0.37, 95% CI 0.21 to 0.65"
