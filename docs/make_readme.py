@@ -1,6 +1,6 @@
-"""Refresh the example outputs in README.md from real runs.
+"""Refresh the example outputs in README.md and docs/guide/*.md from real runs.
 
-A block in README.md written as
+A block in those files written as
 
     <!-- output: summarize -f table -->
     ```text
@@ -10,7 +10,8 @@ A block in README.md written as
 
 is replaced by ``$ ivigstats summarize -f table`` and what that command prints (in-process, not
 on a terminal, so tables are 120 columns wide). tests/test_docs.py checks that every block is
-current, so README never shows output the code no longer gives. Run from the repository root:
+current, so the docs never show output the code no longer gives (shell pipelines in the guides
+are written as plain blocks and are not refreshed). Run from the repository root:
 ``python docs/make_readme.py``.
 """
 
@@ -41,8 +42,14 @@ def refreshed(readme: str) -> str:
                                "<!-- /output -->", readme)
 
 
+def documents() -> list[Path]:
+    """README.md and the guides: every file with output blocks."""
+    return [ROOT / "README.md", *sorted((ROOT / "docs" / "guide").glob("*.md"))]
+
+
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    path = ROOT / "README.md"
-    path.write_text(refreshed(path.read_text()))
-    print("refreshed", len(BLOCK.findall(path.read_text())), "output blocks in README.md")
+    for path in documents():
+        path.write_text(refreshed(path.read_text()))
+        print("refreshed", len(BLOCK.findall(path.read_text())), "output blocks in",
+              path.relative_to(ROOT))
