@@ -140,7 +140,9 @@ def mean_luo(n, median, *, minimum=None, maximum=None, q1=None, q3=None):
 
 def mean_wan(n, median, *, minimum=None, maximum=None, q1=None, q3=None):
     """Sample mean by Wan et al. (2014): ``(a + 2m + b)/4``, ``(q1 + m + q3)/3`` or
-    ``(a + 2 q1 + 2 m + 2 q3 + b)/8`` (S1, S2, S3; the sample size is not used).
+    ``(a + 2 q1 + 2 m + 2 q3 + b)/8`` (S1, S2, S3; the sample size is not used). S1 leaves
+    out Hozo's small-sample term ``(a - 2m + b)/(4n)``, as metafor's ``conv.fivenum`` does;
+    the R package meta keeps it (the two differ by that term, which vanishes as n grows).
 
     References
     ----------
@@ -219,8 +221,8 @@ def sd_shi(n, *, minimum, q1, q3, maximum):
     numpy.ndarray
         ``w (b - a)/xi + (1 - w)(q3 - q1)/eta`` with ``w = 1 / (1 + 0.07 n^0.6)``; xi and eta
         are the approximations of :func:`sd_wan` at every n, as Shi et al. (and metafor's
-        ``conv.fivenum`` and the R package meta) use them. It replaces Wan's equal weights, which give the range too much
-        weight in large samples.
+        ``conv.fivenum`` and the R package meta) use them. It replaces Wan's equal weights,
+        which give the range too much weight in large samples.
 
     References
     ----------
